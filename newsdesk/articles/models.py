@@ -1,0 +1,314 @@
+import math
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from newsdesk.core.blocks import ArticleBodyBlock
+
+from .queries import LEAD_RENDITIONS, ArticlePageManager, attach_sections
+
+PAGE_SIZE = 12
+
+
+def raw_text(value):
+    """Every string inside a StreamField's raw data, without rendering it."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in ("type", "id"):
+                yield from raw_text(item)
+    elif isinstance(value, list | tuple) or hasattr(value, "__iter__"):
+        for item in value:
+            yield from raw_text(item)
+
+
+WORDS_PER_MINUTE = 230
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    page_obj = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    page_obj.object_list = attach_sections(page_obj.object_list)
+    return page_obj
+
+
+class HomePage(RoutablePageMixin, Page):
+    """The front page. Editors pick the lead and top stories; the rest fills itself."""
+
+    tagline = models.CharField(max_length=255, blank=True)
+    lead_story = models.ForeignKey(
+        "articles.ArticlePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Leave empty to lead with the newest article.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("tagline"),
+        MultiFieldPanel(
+            [FieldPanel("lead_story"), InlinePanel("top_stories", label="Top story", max_num=7)],
+            heading="Front page curation",
+            help_text="Chosen stories come first; the newest articles fill the remaining places.",
+        ),
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        from .services import front_page
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(front_page(home=self))
+        return context
+
+    @path("tags/<slug:tag>/", name="tag")
+    def tag_page(self, request, tag):
+        tag = get_object_or_404(Tag, slug=tag)
+        articles = ArticlePage.objects.published().filter(tags=tag).for_listing()
+        return self.render(
+            request,
+            template="articles/tag_page.html",
+            context_overrides={"tag": tag, "page_obj": paginate(request, articles)},
+        )
+
+
+class HomePageTopStory(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="top_stories")
+    article = models.ForeignKey("articles.ArticlePage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("article")]
+
+
+class SectionPage(Page):
+    """A section of the magazine (World, Politics, ...), listing its articles newest first."""
+
+    intro = models.TextField(blank=True, help_text="One or two sentences under the name.")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["articles.HomePage"]
+    subpage_types = ["articles.ArticlePage"]
+
+    class Meta:
+        verbose_name = "section"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = ArticlePage.objects.published().child_of(self).for_listing()
+        context["page_obj"] = paginate(request, articles)
+        return context
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "articles.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ArticlePage(Page):
+    """A story: headline, dek, bylines, dateline, lead figure, body and credits."""
+
+    class ArticleType(models.TextChoices):
+        NEWS = "news", "News"
+        ANALYSIS = "analysis", "Analysis"
+        OPINION = "opinion", "Opinion"
+        INTERVIEW = "interview", "Interview"
+        EXPLAINER = "explainer", "Explainer"
+        REVIEW = "review", "Review"
+        SPONSORED = "sponsored", "Sponsored"
+
+    dek = models.TextField(
+        "standfirst", blank=True, help_text="One or two sentences under the headline."
+    )
+    kicker = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="A short label above the headline; defaults to the section.",
+    )
+    article_type = models.CharField(
+        "type", max_length=20, choices=ArticleType.choices, default=ArticleType.NEWS
+    )
+    byline_text = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text='For desks and agencies, e.g. "Staff reporters"; shown after any people.',
+    )
+    dateline_place = models.CharField(max_length=120, blank=True, help_text='e.g. "NAIROBI"')
+    dateline_date = models.DateField(
+        null=True, blank=True, help_text="Defaults to the publication date."
+    )
+    lead_image = models.ForeignKey(
+        "images.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead_image_caption = models.TextField(
+        blank=True, help_text="Leave empty to use the image's own caption."
+    )
+    lead_image_credit = models.CharField(
+        max_length=255, blank=True, help_text="Leave empty to use the image's own credit."
+    )
+    body = StreamField(ArticleBodyBlock(), blank=True)
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True)
+    updated_at = models.DateTimeField(
+        "last updated",
+        null=True,
+        blank=True,
+        help_text="Set when the story changes materially after publication; shown to readers.",
+    )
+
+    objects = ArticlePageManager()
+
+    content_panels = [
+        FieldPanel("title", heading="Headline"),
+        FieldPanel("dek"),
+        FieldRowPanel([FieldPanel("kicker"), FieldPanel("article_type")]),
+        MultiFieldPanel(
+            [InlinePanel("bylines", label="Byline"), FieldPanel("byline_text")], heading="Bylines"
+        ),
+        FieldRowPanel(
+            [FieldPanel("dateline_place"), FieldPanel("dateline_date")], heading="Dateline"
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_image"),
+                FieldPanel("lead_image_caption"),
+                FieldPanel("lead_image_credit"),
+            ],
+            heading="Lead image",
+        ),
+        FieldPanel("body"),
+        InlinePanel("credits", label="Credit", heading="Credits"),
+        FieldPanel("tags"),
+        FieldPanel("updated_at"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("dek", boost=2),
+        index.SearchField("body"),
+        index.SearchField("byline_text"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("article_type"),
+        index.FilterField("first_published_at"),
+    ]
+    parent_page_types = ["articles.SectionPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "article"
+
+    @property
+    def headline(self) -> str:
+        return self.title
+
+    @cached_property
+    def section(self):
+        parent = self.get_parent()
+        return parent.specific if parent else None
+
+    @property
+    def label(self) -> str:
+        """The line above the headline: the kicker, or the section's name."""
+        return self.kicker or (self.section.title if self.section else "")
+
+    @property
+    def type_label(self) -> str:
+        # News is the default and needs no label.
+        return "" if self.article_type == self.ArticleType.NEWS else self.get_article_type_display()
+
+    @property
+    def is_opinion(self) -> bool:
+        return self.article_type == self.ArticleType.OPINION
+
+    @property
+    def published_at(self):
+        return self.first_published_at
+
+    @property
+    def dateline(self):
+        if self.dateline_date:
+            return self.dateline_date
+        return self.first_published_at.date() if self.first_published_at else None
+
+    @property
+    def caption(self) -> str:
+        return self.lead_image_caption or (self.lead_image.caption if self.lead_image else "")
+
+    @property
+    def credit(self) -> str:
+        return self.lead_image_credit or (self.lead_image.credit if self.lead_image else "")
+
+    @cached_property
+    def reading_minutes(self) -> int:
+        words = len(strip_tags(" ".join(raw_text(self.body.raw_data))).split())
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related"] = attach_sections(
+            ArticlePage.objects.published().sibling_of(self, inclusive=False).for_listing()[:4]
+        )
+        context["lead_renditions"] = LEAD_RENDITIONS
+        return context
+
+
+class ArticleByline(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="bylines")
+    person = models.ForeignKey("people.PersonPage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("person")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["page", "person"], name="unique_byline_per_article")
+        ]
+
+
+class ArticleCredit(Orderable):
+    class Role(models.TextChoices):
+        EDITOR = "editor", "Editor"
+        PHOTOGRAPHER = "photographer", "Photography"
+        FACT_CHECKER = "fact-checker", "Fact-checking"
+        TRANSLATOR = "translator", "Translation"
+        ADDITIONAL_REPORTING = "additional reporting", "Additional reporting"
+        ILLUSTRATION = "illustration", "Illustration"
+        GRAPHICS = "graphics", "Graphics"
+
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="credits")
+    role = models.CharField(max_length=40, choices=Role.choices, default=Role.EDITOR)
+    person = models.ForeignKey(
+        "people.PersonPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(max_length=255, blank=True, help_text="For someone without a profile.")
+
+    panels = [FieldRowPanel([FieldPanel("role"), FieldPanel("person"), FieldPanel("name")])]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(person__isnull=True, name=""), name="credit_names_someone"
+            )
+        ]
+
+    def clean(self):
+        if not self.person_id and not self.name:
+            raise ValidationError({"name": "Choose a person or type a name for this credit."})
+
+    @property
+    def display_name(self) -> str:
+        return self.person.title if self.person else self.name

@@ -1,0 +1,53 @@
+"""Serve the site with gunicorn on loopback, after saying where to find it and how to sign in."""
+
+import os
+import shutil
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from newsdesk.demo.loader import DEMO_PASSWORD, DEMO_USERNAME
+
+from .check_port import port_is_free
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2)
+
+    def handle(self, *args, host: str, port: int, workers: int, **options):
+        if not port_is_free(host, port):
+            raise CommandError(f"Port {port} is already in use. Try: make run PORT={port + 1}")
+        base = f"http://{host}:{port}"
+        demo_user = get_user_model().objects.filter(username=DEMO_USERNAME).first()
+        if demo_user and demo_user.check_password(DEMO_PASSWORD):
+            sign_in = f"user {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}"
+        else:
+            sign_in = "with your account (create one: .venv/bin/python manage.py createsuperuser)"
+        self.stdout.write(
+            "\n"
+            f"  Site:   {base}/\n"
+            f"  Admin:  {base}/admin/\n"
+            f"  Sign in {sign_in}\n"
+            "  Stop with Ctrl+C.\n"
+        )
+        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable))
+        if not gunicorn:
+            raise CommandError("gunicorn is not installed in this environment: run `make env`.")
+        os.execv(  # noqa: S606 - replaces this process with the server, arguments are ours
+            gunicorn,
+            [
+                gunicorn,
+                "newsdesk.wsgi:application",
+                f"--bind={host}:{port}",
+                f"--workers={workers}",
+                "--threads=4",
+                "--access-logfile=-",
+                "--graceful-timeout=5",
+            ],
+        )

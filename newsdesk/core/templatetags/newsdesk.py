@@ -1,0 +1,79 @@
+"""Template helpers for the magazine theme."""
+
+from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from wagtail.models import Site
+
+register = template.Library()
+
+
+def _site_root(request):
+    site = Site.find_for_request(request) if request else None
+    return site.root_page if site else None
+
+
+@register.simple_tag(takes_context=True)
+def site_chrome(context) -> dict:
+    """Sections for the navigation and pages for the footer, fetched once per request."""
+    request = context.get("request")
+    cached = getattr(request, "_newsdesk_chrome", None)
+    if cached is not None:
+        return cached
+    from newsdesk.articles.models import SectionPage
+    from newsdesk.pages.models import StandardPage
+    from newsdesk.people.models import PeopleIndexPage
+
+    root = _site_root(request)
+    chrome = {"sections": [], "pages": [], "people": None, "home": root.specific if root else None}
+    if root is not None:
+        chrome["sections"] = list(SectionPage.objects.child_of(root).live().order_by("path"))
+        chrome["pages"] = list(StandardPage.objects.child_of(root).live().order_by("path"))
+        chrome["people"] = PeopleIndexPage.objects.child_of(root).live().first()
+    if request is not None:
+        request._newsdesk_chrome = chrome
+    return chrome
+
+
+@register.filter
+def timestamp(value, style: str = "short"):
+    """A <time> element: the full date and time for machines and tooltips, a short one shown."""
+    if not value:
+        return ""
+    if hasattr(value, "tzinfo"):
+        local = timezone.localtime(value)
+        shown = date_format(local, "j M Y" if style == "short" else "j F Y, H:i T")
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            local.isoformat(timespec="minutes"),
+            date_format(local, "l j F Y, H:i T"),
+            shown,
+        )
+    return format_html(
+        '<time datetime="{}">{}</time>', value.isoformat(), date_format(value, "F j, Y")
+    )
+
+
+@register.simple_tag
+def today():
+    return timezone.localdate()
+
+
+@register.filter
+def with_dateline(html, article) -> str:
+    """Open the first paragraph with the dateline, as wire copy does: "PLACE (Date) –"."""
+    date = article.dateline
+    if not (article.dateline_place or date):
+        return html
+    parts = []
+    if article.dateline_place:
+        parts.append(format_html('<span class="dateline-place">{}</span>', article.dateline_place))
+    if date:
+        parts.append(format_html("({})", timestamp(date)))
+    dateline = format_html('<span class="dateline">{} –</span> ', mark_safe(" ".join(parts)))  # noqa: S308
+    html = str(html)
+    if html.startswith("<p>"):
+        return mark_safe(f"<p>{dateline}{html[3:]}")  # noqa: S308 - both parts are escaped above
+    return mark_safe(f"<p>{dateline}</p>{html}")  # noqa: S308

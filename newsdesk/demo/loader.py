@@ -1,0 +1,147 @@
+"""Builds The Meridian, the demo magazine, from the JSON content beside this module."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+
+from newsdesk.articles.models import ArticlePage, HomePage, HomePageTopStory, SectionPage
+from newsdesk.people.models import PersonPage
+
+from . import factories
+
+DEMO_USERNAME = "admin"
+DEMO_PASSWORD = "newsdesk-demo"  # noqa: S105 - printed to the person running the local demo
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+PUBLICATION = "The Meridian"
+TAGLINE = "Independent reporting on a changing world"
+SECTIONS = [
+    ("World", "world", "Correspondents' reporting from capitals, borderlands and river basins."),
+    ("Politics", "politics", "Parliaments, elections and the people who run them."),
+    ("Business", "business", "Markets, companies, work and the money behind the news."),
+    ("Technology", "technology", "Chips, code, platforms and the rules that govern them."),
+    ("Science", "science", "Research, health and the natural world, explained with care."),
+    ("Culture", "culture", "Books, film, music, stage and the ideas that shape them."),
+    ("Opinion", "opinion", "Columns, editorials and argument from our writers and guests."),
+]
+
+
+def is_loaded() -> bool:
+    return SectionPage.objects.exists()
+
+
+def read(name: str, content_dir: Path = CONTENT_DIR):
+    return json.loads((content_dir / name).read_text(encoding="utf-8"))
+
+
+def load_articles(content_dir: Path = CONTENT_DIR) -> list[dict]:
+    return [
+        item
+        for path in sorted(content_dir.glob("articles_*.json"))
+        for item in read(path.name, content_dir)
+    ]
+
+
+@transaction.atomic
+def load_demo(
+    *, content_dir: Path = CONTENT_DIR, log: Callable[[str], None] = lambda _: None
+) -> dict:
+    """Create the whole demo magazine. Returns counts of what was made."""
+    home = factories.setup_site(name=PUBLICATION, tagline=TAGLINE)
+
+    sections = {
+        slug: factories.make_section(home=home, title=title, slug=slug, intro=intro)
+        for title, slug, intro in SECTIONS
+    }
+    log(f"{len(sections)} sections")
+
+    index = factories.make_people_index(
+        home=home, intro="The reporters, editors and photographers who make The Meridian."
+    )
+    people = {
+        item["slug"]: factories.make_person(
+            index=index,
+            name=item["name"],
+            slug=item["slug"],
+            role=item["role"],
+            kind=item["kind"],
+            location=item.get("location", ""),
+            bio=item["bio"],
+            email=item.get("email", ""),
+            palette=SECTIONS[n % len(SECTIONS)][1],
+        )
+        for n, item in enumerate(read("people.json", content_dir))
+    }
+    log(f"{len(people)} people")
+
+    articles = [make_demo_article(item, sections, people) for item in load_articles(content_dir)]
+    log(f"{len(articles)} articles")
+
+    pages = [
+        factories.make_standard_page(
+            parent=home,
+            title=item["title"],
+            slug=item["slug"],
+            intro=item["intro"],
+            body=item["body"],
+        )
+        for item in read("pages.json", content_dir)
+    ]
+    log(f"{len(pages)} standard pages")
+
+    curate_front_page(home)
+    return {
+        "sections": len(sections),
+        "people": len(people),
+        "articles": len(articles),
+        "pages": len(pages),
+    }
+
+
+def make_demo_article(
+    item: dict, sections: dict[str, SectionPage], people: dict[str, PersonPage]
+) -> ArticlePage:
+    section = sections[item["section"]]
+    image = item["image"]
+    lead = factories.make_image(
+        title=item["headline"],
+        motif=image["motif"],
+        palette=section.slug,
+        caption=image["caption"],
+        credit=image["credit"],
+    )
+    updated = item.get("updated_hours_ago")
+    return factories.make_article(
+        section=section,
+        slug=item["slug"],
+        headline=item["headline"],
+        dek=item["dek"],
+        kicker=item["kicker"],
+        article_type=item["type"],
+        bylines=[people[slug] for slug in item["bylines"]],
+        byline_text=item["byline_text"],
+        credits=[(credit["role"], people[credit["person"]]) for credit in item["credits"]],
+        dateline_place=item["dateline_place"],
+        image=lead,
+        body=item["body"],
+        tags=item["tags"],
+        published_at=factories.hours_ago(item["hours_ago"]),
+        updated_at=factories.hours_ago(updated) if updated is not None else None,
+    )
+
+
+def curate_front_page(home: HomePage) -> None:
+    """Pick a lead and two top stories, as an editor would; the rest fills itself."""
+    newest = list(
+        ArticlePage.objects.published()
+        .exclude(article_type="opinion")
+        .order_by("-first_published_at")[:6]
+    )
+    if not newest:
+        return
+    home.lead_story = newest[0]
+    home.top_stories = [HomePageTopStory(article=article) for article in newest[2:4]]
+    home.save_revision().publish()

@@ -1,0 +1,15 @@
+// Progressive enhancement only: the page reads fine without this file.
+// Shows recent story times as "3 hours ago"; the full date stays in the title and datetime.
+(function () {
+  "use strict";
+  var rtf = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat("en", { numeric: "auto" }) : null;
+  if (!rtf) return;
+  var now = Date.now();
+  document.querySelectorAll(".story-meta time[datetime]").forEach(function (el) {
+    var then = Date.parse(el.getAttribute("datetime"));
+    if (isNaN(then)) return;
+    var minutes = Math.round((then - now) / 60000);
+    if (minutes > 0 || minutes < -24 * 60) return;
+    el.textContent = minutes > -60 ? rtf.format(Math.min(minutes, -1), "minute") : rtf.format(Math.round(minutes / 60), "hour");
+  });
+})();
