@@ -3,7 +3,9 @@ import math
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -17,7 +19,7 @@ from wagtail.search import index
 
 from newsdesk.core.blocks import ArticleBodyBlock
 
-from .queries import LEAD_RENDITIONS, ArticlePageManager, attach_sections
+from .queries import ArticlePageManager, attach_sections
 
 PAGE_SIZE = 12
 
@@ -77,16 +79,18 @@ class HomePage(RoutablePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(front_page(home=self))
+        context["is_home"] = True
         return context
 
     @path("tags/<slug:tag>/", name="tag")
     def tag_page(self, request, tag):
         tag = get_object_or_404(Tag, slug=tag)
         articles = ArticlePage.objects.published().filter(tags=tag).for_listing()
-        return self.render(
+        # Rendered directly: the front page's own context is not needed here.
+        return TemplateResponse(
             request,
-            template="articles/tag_page.html",
-            context_overrides={"tag": tag, "page_obj": paginate(request, articles)},
+            "articles/tag_page.html",
+            {"page": self, "self": self, "tag": tag, "page_obj": paginate(request, articles)},
         )
 
 
@@ -113,6 +117,7 @@ class SectionPage(Page):
         context = super().get_context(request, *args, **kwargs)
         articles = ArticlePage.objects.published().child_of(self).for_listing()
         context["page_obj"] = paginate(request, articles)
+        context["current_section"] = self
         return context
 
 
@@ -259,11 +264,12 @@ class ArticlePage(Page):
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
     def get_context(self, request, *args, **kwargs):
+        prefetch_related_objects([self], "bylines__person", "credits__person", "tags")
         context = super().get_context(request, *args, **kwargs)
         context["related"] = attach_sections(
             ArticlePage.objects.published().sibling_of(self, inclusive=False).for_listing()[:4]
         )
-        context["lead_renditions"] = LEAD_RENDITIONS
+        context["current_section"] = self.section
         return context
 
 

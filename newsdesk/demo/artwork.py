@@ -94,7 +94,8 @@ def _waves(c: _Canvas) -> None:
         xs = range(0, c.w + 16, 16)
         ys = [math.sin(freq * k * x + phase) + 0.35 * math.sin(3.1 * k * x + 2 * phase) for x in xs]
         pts = [(x, base + amp * y) for x, y in zip(xs, ys, strict=True)]
-        c.draw.polygon(pts + [(c.w, c.h), (0, c.h)], fill=(*fill, 235))
+        floor = c.h if i == n - 1 else c.h * (0.4 + 0.62 * (i + 1) / n)
+        c.draw.polygon(pts + [(c.w, floor), (0, floor)], fill=fill)
         c.draw.line(pts, fill=(*c.bg, 70), width=max(2, c.u // 300))
 
 

@@ -27,7 +27,7 @@ from newsdesk.articles.models import (
 from newsdesk.pages.models import StandardPage
 from newsdesk.people.models import PeopleIndexPage, PersonPage
 
-from .artwork import render_artwork, render_portrait
+from .artwork import PALETTES, render_artwork, render_portrait
 
 # Body blocks are given in a small portable form: {"type": ..., "value": ...}, with plain text
 # paragraphs and, for images, a "motif" to draw instead of an image id.
@@ -189,7 +189,7 @@ def make_article(
         lead_image=image,
         lead_image_caption=image_caption,
         lead_image_credit=image_credit,
-        body=body_blocks(body, palette=section.slug, title=headline),
+        body=body_blocks(body, palette=palette_for(section), title=headline),
         updated_at=updated_at,
     )
     page.bylines = [ArticleByline(person=person) for person in bylines]
@@ -220,3 +220,7 @@ def make_standard_page(
 
 def hours_ago(hours: float) -> datetime:
     return timezone.now() - timedelta(hours=hours)
+
+
+def palette_for(section: SectionPage) -> str:
+    return section.slug if section.slug in PALETTES else "default"

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 
 from newsdesk.articles.models import ArticlePage, HomePage, HomePageTopStory, SectionPage
+from newsdesk.articles.queries import CARD_RENDITIONS, LEAD_RENDITIONS
 from newsdesk.people.models import PersonPage
 
 from . import factories
@@ -47,7 +48,10 @@ def load_articles(content_dir: Path = CONTENT_DIR) -> list[dict]:
 
 @transaction.atomic
 def load_demo(
-    *, content_dir: Path = CONTENT_DIR, log: Callable[[str], None] = lambda _: None
+    *,
+    content_dir: Path = CONTENT_DIR,
+    image_size: tuple[int, int] = (1600, 900),
+    log: Callable[[str], None] = lambda _: None,
 ) -> dict:
     """Create the whole demo magazine. Returns counts of what was made."""
     home = factories.setup_site(name=PUBLICATION, tagline=TAGLINE)
@@ -77,7 +81,10 @@ def load_demo(
     }
     log(f"{len(people)} people")
 
-    articles = [make_demo_article(item, sections, people) for item in load_articles(content_dir)]
+    articles = [
+        make_demo_article(item, sections, people, image_size=image_size)
+        for item in load_articles(content_dir)
+    ]
     log(f"{len(articles)} articles")
 
     pages = [
@@ -93,6 +100,7 @@ def load_demo(
     log(f"{len(pages)} standard pages")
 
     curate_front_page(home)
+    prepare_renditions(articles)
     return {
         "sections": len(sections),
         "people": len(people),
@@ -102,16 +110,21 @@ def load_demo(
 
 
 def make_demo_article(
-    item: dict, sections: dict[str, SectionPage], people: dict[str, PersonPage]
+    item: dict,
+    sections: dict[str, SectionPage],
+    people: dict[str, PersonPage],
+    *,
+    image_size: tuple[int, int] = (1600, 900),
 ) -> ArticlePage:
     section = sections[item["section"]]
     image = item["image"]
     lead = factories.make_image(
         title=item["headline"],
         motif=image["motif"],
-        palette=section.slug,
+        palette=factories.palette_for(section),
         caption=image["caption"],
         credit=image["credit"],
+        size=image_size,
     )
     updated = item.get("updated_hours_ago")
     return factories.make_article(
@@ -145,3 +158,10 @@ def curate_front_page(home: HomePage) -> None:
     home.lead_story = newest[0]
     home.top_stories = [HomePageTopStory(article=article) for article in newest[2:4]]
     home.save_revision().publish()
+
+
+def prepare_renditions(articles: list[ArticlePage]) -> None:
+    """Make the story-card and lead renditions now, so the first visit is fast."""
+    for article in articles:
+        if article.lead_image:
+            article.lead_image.get_renditions(*CARD_RENDITIONS, *LEAD_RENDITIONS)

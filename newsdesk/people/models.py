@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -65,9 +64,9 @@ class PersonPage(Page):
         return self.title
 
     def get_context(self, request, *args, **kwargs):
-        from newsdesk.articles.models import ArticlePage
+        from newsdesk.articles.models import ArticlePage, paginate
 
         context = super().get_context(request, *args, **kwargs)
         articles = ArticlePage.objects.published().filter(bylines__person=self).for_listing()
-        context["page_obj"] = Paginator(articles, 12).get_page(request.GET.get("page"))
+        context["page_obj"] = paginate(request, articles)
         return context

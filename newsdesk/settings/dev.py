@@ -15,4 +15,4 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # served from the source folders, nothing to collect
 WHITENOISE_AUTOREFRESH = DEBUG
 SERVE_MEDIA = True
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}

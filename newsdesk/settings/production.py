@@ -5,11 +5,12 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, env_bool
+from .base import ALLOWED_HOSTS, MAILERS, SECRET_KEY, env_bool
 
-if len(SECRET_KEY) < 50:
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
     raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a random string of at least 50 characters in production. "
+        "SECRET_KEY must be set to a random string of at least 50 characters in production "
+        "(the environment variable SECRET_KEY is missing or too weak). "
         'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(64))"'
     )
 if not ALLOWED_HOSTS:
@@ -26,4 +27,4 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
-EMAIL_USE_TLS = True
+MAILERS["default"]["OPTIONS"]["use_tls"] = env_bool("EMAIL_USE_TLS", True)

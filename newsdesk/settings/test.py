@@ -1,18 +1,26 @@
 """Settings for the test suite: fast hashing, local memory cache, immediate tasks."""
 
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import DATABASES, STORAGES
 
+SCRATCH = Path(tempfile.mkdtemp(prefix="newsdesk-test-"))
 SECRET_KEY = "newsdesk-tests-only"  # noqa: S105
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
-MEDIA_ROOT = tempfile.mkdtemp(prefix="newsdesk-media-")
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = SCRATCH / "media"
+SERVE_MEDIA = True
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
-SERVE_MEDIA = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so the browser tests' server thread sees the same data.
+    DATABASES["default"]["TEST"] = {"NAME": str(SCRATCH / "test.sqlite3")}
+STATIC_ROOT = None  # WhiteNoise serves from the source folders; nothing is collected
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,58 @@
+"""Page renders cost a fixed number of SQL queries, however many articles there are."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from newsdesk.articles.models import ArticlePage, SectionPage
+from newsdesk.demo import factories
+from newsdesk.people.models import PersonPage
+
+pytestmark = pytest.mark.django_db
+
+# Upper bounds, so that a new N+1 shows up as a failure even before the counts diverge.
+BUDGET = {"home": 25, "section": 16, "article": 24, "tag": 15, "person": 19}
+
+
+def count_queries(client, url: str) -> int:
+    client.get(url)  # first render makes any missing renditions
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def add_articles(count: int) -> None:
+    section = SectionPage.objects.get(slug="world")
+    people = list(PersonPage.objects.all()[:2])
+    for n in range(count):
+        factories.make_article(
+            section=section,
+            headline=f"Extra dispatch {n}",
+            image=factories.make_image(
+                title=f"Extra {n}", size=(320, 180), caption="c", credit="p"
+            ),
+            bylines=people,
+            credits=[("editor", people[0])],
+            tags=["Diplomacy", f"Extra {n}"],
+            body=[{"type": "paragraph", "value": "Text."}],
+        )
+
+
+def test_query_counts_are_bounded_and_independent_of_article_count(client):
+    world = SectionPage.objects.get(slug="world")
+    article = ArticlePage.objects.published().child_of(world).first()
+    person = PersonPage.objects.get(slug="amara-okafor")
+    urls = {
+        "home": "/",
+        "section": world.url,
+        "article": article.url,
+        "tag": "/tags/diplomacy/",
+        "person": person.url,
+    }
+    before = {name: count_queries(client, url) for name, url in urls.items()}
+    add_articles(6)
+    after = {name: count_queries(client, url) for name, url in urls.items()}
+    assert after == before, (before, after)
+    for name, count in before.items():
+        assert count <= BUDGET[name], f"{name} page ran {count} queries (budget {BUDGET[name]})"
