@@ -26,10 +26,14 @@ class ArticlePageQuerySet(PageQuerySet):
 
         images = get_image_model().objects.prefetch_renditions(*renditions)
         bylines = ArticleByline.objects.select_related("person").order_by("sort_order")
-        return self.prefetch_related(
-            Prefetch("lead_image", queryset=images),
-            Prefetch("bylines", queryset=bylines),
-        ).order_by("-first_published_at", "-pk")
+        return (
+            self.defer_streamfields()
+            .prefetch_related(
+                Prefetch("lead_image", queryset=images),
+                Prefetch("bylines", queryset=bylines),
+            )
+            .order_by("-first_published_at", "-pk")
+        )
 
     def newest_per_parent(self, count: int) -> "ArticlePageQuerySet":
         """The newest `count` articles under each section, in one query."""

@@ -3,7 +3,7 @@
 from itertools import chain
 
 from .models import ArticlePage, HomePage, SectionPage
-from .queries import CARD_RENDITIONS, LEAD_RENDITIONS, attach_sections
+from .queries import attach_sections
 
 BESIDE_LEAD = 3
 TOP_GRID = 4
@@ -14,7 +14,7 @@ LATEST = 8
 def front_page(*, home: HomePage) -> dict:
     """Lead, the stories beside it, the top grid, a rail per section and the latest list."""
     published = ArticlePage.objects.published().descendant_of(home)
-    pool = published.for_listing(renditions=CARD_RENDITIONS + LEAD_RENDITIONS)
+    pool = published.for_listing()
 
     top_ids = list(home.top_stories.values_list("article_id", flat=True))
     picked = {a.pk: a for a in pool.filter(pk__in=[home.lead_story_id, *top_ids])}
