@@ -1,4 +1,15 @@
 // Progressive enhancement only: the page reads fine without this file.
+
+// On narrow screens the section navigation scrolls sideways: bring the current section into view.
+(function () {
+  "use strict";
+  var list = document.querySelector(".section-nav-list");
+  var current = list && list.querySelector("[aria-current]");
+  if (!current || list.scrollWidth <= list.clientWidth) return;
+  var offset = current.getBoundingClientRect().left - list.getBoundingClientRect().left;
+  list.scrollLeft += offset - (list.clientWidth - current.offsetWidth) / 2;
+})();
+
 // Shows recent story times as "3 hours ago"; the full date stays in the title and datetime.
 (function () {
   "use strict";
