@@ -10,6 +10,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("comments/", include("newsdesk.comments.urls")),
+    path("ratings/", include("newsdesk.ratings.urls")),
 ]
 
 if getattr(settings, "SERVE_MEDIA", False):

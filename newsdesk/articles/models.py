@@ -170,6 +170,16 @@ class ArticlePage(Page):
     )
     body = StreamField(ArticleBodyBlock(), blank=True)
     tags = ClusterTaggableManager(through=ArticleTag, blank=True)
+    comments_mode = models.CharField(
+        "comments",
+        max_length=10,
+        choices=[
+            ("open", "Open"),
+            ("closed", "Closed: the thread stays visible, no new comments"),
+            ("off", "Off: no comments shown"),
+        ],
+        default="open",
+    )
     updated_at = models.DateTimeField(
         "last updated",
         null=True,
@@ -200,7 +210,7 @@ class ArticlePage(Page):
         FieldPanel("body"),
         InlinePanel("credits", label="Credit", heading="Credits"),
         FieldPanel("tags"),
-        FieldPanel("updated_at"),
+        FieldRowPanel([FieldPanel("updated_at"), FieldPanel("comments_mode")]),
     ]
     search_fields = [
         *Page.search_fields,

@@ -1,7 +1,7 @@
 """The one definition of "published" and the one listing query every page reuses."""
 
-from django.db.models import F, Prefetch, Window
-from django.db.models.functions import Length, RowNumber, Substr
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
+from django.db.models.functions import Coalesce, Length, RowNumber, Substr
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import PageManager, PageQuerySet
@@ -22,12 +22,23 @@ class ArticlePageQuerySet(PageQuerySet):
 
     def for_listing(self, *, renditions=CARD_RENDITIONS) -> "ArticlePageQuerySet":
         """Newest first, with what a story card shows fetched in a fixed number of queries."""
+        from newsdesk.comments.models import Comment
+
         from .models import ArticleByline
 
         images = get_image_model().objects.prefetch_renditions(*renditions)
+        approved = (
+            Comment.objects.visible()
+            .filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         bylines = ArticleByline.objects.select_related("person").order_by("sort_order")
         return (
             self.defer_streamfields()
+            .annotate(comment_count=Coalesce(Subquery(approved), 0))
             .prefetch_related(
                 Prefetch("lead_image", queryset=images),
                 Prefetch("bylines", queryset=bylines),

@@ -2,6 +2,9 @@
 
 import os
 import shutil
+from pathlib import Path
+
+from django.conf import settings
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -29,3 +32,29 @@ def launch(playwright):
     return playwright.chromium.launch(
         executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
     )
+
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def open_page(browser, url: str, device: str = "desktop", scheme: str = "light"):
+    """A fresh context and page at `url`; returns (context, page, response)."""
+    context = browser.new_context(viewport=VIEWPORTS[device], color_scheme=scheme)
+    page = context.new_page()
+    response = page.goto(url, wait_until="load")
+    return context, page, response
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page, one readable line each."""
+    if not AXE.exists():
+        raise FileNotFoundError(f"{AXE} is missing: run `npm ci` (make test does it).")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]

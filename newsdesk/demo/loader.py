@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from django.db import transaction
 
 from newsdesk.articles.models import ArticlePage, HomePage, HomePageTopStory, SectionPage
 from newsdesk.articles.queries import CARD_RENDITIONS, LEAD_RENDITIONS
+from newsdesk.comments.services import comment_store
 from newsdesk.people.models import PersonPage
 
 from . import factories
@@ -99,6 +101,9 @@ def load_demo(
     ]
     log(f"{len(pages)} standard pages")
 
+    comments, ratings = load_reader_voice({a.slug: a for a in articles}, content_dir)
+    log(f"{comments} comments, {ratings} ratings")
+
     curate_front_page(home)
     prepare_renditions(articles)
     return {
@@ -106,6 +111,8 @@ def load_demo(
         "people": len(people),
         "articles": len(articles),
         "pages": len(pages),
+        "comments": comments,
+        "ratings": ratings,
     }
 
 
@@ -165,3 +172,32 @@ def prepare_renditions(articles: list[ArticlePage]) -> None:
     for article in articles:
         if article.lead_image:
             article.lead_image.get_renditions(*CARD_RENDITIONS, *LEAD_RENDITIONS)
+
+
+def load_reader_voice(articles: dict[str, ArticlePage], content_dir: Path = CONTENT_DIR):
+    """Comment threads and ratings from comments.json; returns (comments, ratings) made."""
+    made = {"comments": 0, "ratings": 0}
+
+    def add(article, item, parent=None):
+        made["comments"] += 1
+        comment = comment_store(
+            article=article,
+            parent=parent,
+            name=item["name"],
+            email=item.get("email", ""),
+            website=item.get("website", ""),
+            body=item["body"],
+            posted_at=article.first_published_at + timedelta(hours=item["hours_after"]),
+            staff=item.get("staff", False),
+            pinned=item.get("pinned", False),
+            highlighted=item.get("highlighted", False),
+        )
+        for reply in item.get("replies", []):
+            add(article, reply, comment)
+
+    for entry in read("comments.json", content_dir):
+        article = articles[entry["article"]]
+        for item in entry.get("comments", []):
+            add(article, item)
+        made["ratings"] += factories.make_ratings(article=article, counts=entry.get("ratings", []))
+    return made["comments"], made["ratings"]

@@ -42,11 +42,14 @@ INSTALLED_APPS = [
     "newsdesk.people",
     "newsdesk.articles",
     "newsdesk.pages",
+    "newsdesk.comments",
+    "newsdesk.ratings",
     "newsdesk.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -205,3 +208,4 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+URLIZE_ASSUME_HTTPS = True

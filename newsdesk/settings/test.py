@@ -24,3 +24,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(SCRATCH / "test.sqlite3")}
 STATIC_ROOT = None  # WhiteNoise serves from the source folders; nothing is collected
 WHITENOISE_USE_FINDERS = True
+# Tests that post many comments would trip the real limits; the rate-limit tests set them.
+COMMENT_RATE_LIMITS = ((1, 10_000),)

@@ -1,92 +1,13 @@
 """What a reader sees in a real Chromium, and 0 axe-core WCAG 2.1 A/AA violations,
 on desktop and phone widths, in light and dark mode, for every public page type."""
 
-import os
-import threading
-from pathlib import Path
-
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
-from newsdesk.core.browser import VIEWPORTS, launch
-from newsdesk.settings.base import BASE_DIR
+from newsdesk.core.browser import VIEWPORTS, axe_violations, open_page
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 MODES = [(device, scheme) for device in VIEWPORTS for scheme in ("light", "dark")]
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker):
-    """The test database served over HTTP on a free loopback port, plus the URLs to visit."""
-    from newsdesk.articles.models import ArticlePage, SectionPage
-    from newsdesk.pages.models import StandardPage
-    from newsdesk.people.models import PeopleIndexPage, PersonPage
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
-    with django_db_blocker.unblock():
-        world = SectionPage.objects.get(slug="world")
-        article = (
-            ArticlePage.objects.published().child_of(world).filter(dateline_place__gt="").first()
-        )
-        urls = {
-            "home": "/",
-            "section": world.url,
-            "article": article.url,
-            "opinion": ArticlePage.objects.published().filter(article_type="opinion").first().url,
-            "tag": f"/tags/{article.tags.first().slug}/",
-            "person": PersonPage.objects.get(slug="amara-okafor").url,
-            "people": PeopleIndexPage.objects.get().url,
-            "standard": StandardPage.objects.get(slug="about").url,
-            "not_found": "/no-such-page/",
-        }
-        httpd = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
-        httpd.set_app(WSGIHandler())
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield {"base": f"http://127.0.0.1:{httpd.server_address[1]}", "urls": urls}
-        finally:
-            httpd.shutdown()
-            httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not AXE.exists():
-        raise FileNotFoundError(f"{AXE} is missing: run `npm ci` (make test does it).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
-
-
-def open_page(browser, url, device, scheme):
-    context = browser.new_context(viewport=VIEWPORTS[device], color_scheme=scheme)
-    page = context.new_page()
-    response = page.goto(url, wait_until="load")
-    return context, page, response
-
-
-def axe_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-    ]
 
 
 READER_CHECKS = {

@@ -42,3 +42,20 @@ def test_loading_again_keeps_what_is_there(capsys):
     call_command("load_demo")
     assert "already loaded" in capsys.readouterr().out
     assert ArticlePage.objects.count() == before
+
+
+def test_demo_has_comment_threads_and_ratings():
+    from newsdesk.comments.models import Comment
+    from newsdesk.ratings.models import Rating
+
+    visible = Comment.objects.visible()
+    assert visible.values("article").distinct().count() >= 20
+    depths = []
+    for reply in visible.filter(parent__isnull=False).select_related("parent__parent"):
+        depth, node = 1, reply
+        while node.parent_id:
+            depth, node = depth + 1, node.parent
+        depths.append(depth)
+    assert max(depths) >= 3, "replies two and three levels deep"
+    assert visible.filter(is_staff_reply=True).exists()
+    assert Rating.objects.values("article").distinct().count() >= 25
