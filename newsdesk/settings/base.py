@@ -132,6 +132,10 @@ USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.p
 if USING_POSTGRES:
     INSTALLED_APPS.append("django.contrib.postgres")
 
+# Behind a proxy (Varnish, a CDN), the request header that carries the client's address,
+# e.g. HTTP_X_FORWARDED_FOR; rate limits and reader hashes then use its last hop.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

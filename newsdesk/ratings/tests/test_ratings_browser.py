@@ -3,7 +3,7 @@
 
 import pytest
 
-from newsdesk.core.browser import open_page
+from newsdesk.core.browser import axe_violations, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -45,6 +45,7 @@ def test_rating_with_javascript_updates_in_place(browser, site, article, django_
         status.get_by_text("Thanks: you rated this 2 out of 5.").wait_for()
         assert page.locator(".rating-summary").inner_text() == "2.0 out of 5 from 1 rating"
         assert ratings_of(article, django_db_blocker) == [2]
+        assert axe_violations(page) == [], "the rated state is accessible too"
     finally:
         context.close()
 
