@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import subprocess
 import sys
 
 from django.contrib.auth import get_user_model
@@ -12,6 +13,17 @@ from newsdesk.demo.loader import DEMO_PASSWORD, DEMO_USERNAME
 from .check_port import port_is_free
 
 
+def demo_roles() -> str:
+    """The demo's newsroom accounts, if they still have the demo password."""
+    from newsdesk.newsroom.demo import DEMO_PEOPLE
+
+    users = get_user_model().objects.filter(username__in=[p[0] for p in DEMO_PEOPLE])
+    names = [u.username for u in users if u.check_password(DEMO_PASSWORD)]
+    if not names:
+        return ""
+    return f"  Try the roles: {', '.join(sorted(names))} (same password)\n"
+
+
 class Command(BaseCommand):
     help = __doc__
 
@@ -19,6 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--no-worker", dest="worker", action="store_false", help="Do not start the task worker."
+        )
 
     def handle(self, *args, host: str, port: int, workers: int, **options):
         if not port_is_free(host, port):
@@ -33,12 +48,17 @@ class Command(BaseCommand):
             "\n"
             f"  Site:   {base}/\n"
             f"  Admin:  {base}/admin/\n"
-            f"  Sign in {sign_in}\n"
-            "  Stop with Ctrl+C.\n"
+            f"  Sign in {sign_in}\n" + demo_roles() + "  Stop with Ctrl+C.\n"
         )
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable))
         if not gunicorn:
             raise CommandError("gunicorn is not installed in this environment: run `make env`.")
+        if options["worker"]:
+            # Same process group as the server: Ctrl+C stops both.
+            worker = subprocess.Popen([sys.executable, sys.argv[0], "run_worker"])  # noqa: S603
+            self.stdout.write(
+                f"  Worker: scheduled publishing and background tasks (pid {worker.pid})\n"
+            )
         os.execv(  # noqa: S606 - replaces this process with the server, arguments are ours
             gunicorn,
             [
