@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("comments/", include("newsdesk.comments.urls")),
     path("ratings/", include("newsdesk.ratings.urls")),
+    path("corrections/", include("newsdesk.corrections.urls")),
 ]
 
 if getattr(settings, "SERVE_MEDIA", False):

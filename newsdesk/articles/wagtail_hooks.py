@@ -4,6 +4,7 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .models import ArticlePage, SectionPage
 
@@ -17,6 +18,14 @@ class ArticleListingViewSet(PageListingViewSet):
     list_filter = ["article_type", "locked"]
 
 
+def editable_drafts(user):
+    """Drafts this user may edit: others' drafts stay private to the people who can edit them."""
+    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    return ArticlePage.objects.filter(live=False, pk__in=editable.values("pk")).order_by(
+        "-latest_revision_created_at"
+    )
+
+
 class NewsroomPanel(Component):
     """Where to start: write in a section, and what went out last."""
 
@@ -25,7 +34,9 @@ class NewsroomPanel(Component):
     template_name = "articles/admin/newsroom_panel.html"
 
     def get_context_data(self, parent_context=None):
-        sections = SectionPage.objects.order_by("path")
+        user = parent_context["request"].user
+        can_add = PagePermissionPolicy().instances_user_has_permission_for(user, "add")
+        sections = SectionPage.objects.filter(pk__in=can_add.values("pk")).order_by("path")
         return {
             "sections": [
                 (s, reverse("wagtailadmin_pages:add", args=("articles", "articlepage", s.pk)))

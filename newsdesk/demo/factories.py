@@ -77,6 +77,7 @@ def setup_site(*, name: str, tagline: str = "", hostname: str = "localhost", por
 
 
 def _add(parent: Page, page: Page, *, publish: bool = True) -> Page:
+    page.live = publish  # a page that is not published is a draft, not a live page without a date
     parent.add_child(instance=page)
     revision = page.save_revision()
     if publish:

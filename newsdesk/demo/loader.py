@@ -12,12 +12,13 @@ from django.db import transaction
 from newsdesk.articles.models import ArticlePage, HomePage, HomePageTopStory, SectionPage
 from newsdesk.articles.queries import CARD_RENDITIONS, LEAD_RENDITIONS
 from newsdesk.comments.services import comment_store
+from newsdesk.corrections.demo import load_demo_notes
+from newsdesk.newsroom.demo import DEMO_PASSWORD, create_demo_users  # noqa: F401
 from newsdesk.people.models import PersonPage
 
 from . import factories
 
 DEMO_USERNAME = "admin"
-DEMO_PASSWORD = "newsdesk-demo"  # noqa: S105 - printed to the person running the local demo
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 PUBLICATION = "The Meridian"
 TAGLINE = "Independent reporting on a changing world"
@@ -63,6 +64,7 @@ def load_demo(
         for title, slug, intro in SECTIONS
     }
     log(f"{len(sections)} sections")
+    log(f"{len(create_demo_users())} newsroom accounts, one per role")
 
     index = factories.make_people_index(
         home=home, intro="The reporters, editors and photographers who make The Meridian."
@@ -104,6 +106,7 @@ def load_demo(
     comments, ratings = load_reader_voice({a.slug: a for a in articles}, content_dir)
     log(f"{comments} comments, {ratings} ratings")
 
+    load_demo_notes()
     curate_front_page(home)
     prepare_renditions(articles)
     return {

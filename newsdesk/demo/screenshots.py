@@ -75,6 +75,11 @@ def shoot(base: str, out: Path) -> None:
                 pages["article"] = page.locator("main .story-title a").first.get_attribute("href")
                 for name, path in pages.items():
                     page.goto(base + path, wait_until="networkidle")
+                    # Full-page shots: load the lazy images a reader would scroll to.
+                    page.eval_on_selector_all(
+                        "img[loading=lazy]", "els => els.forEach(e => e.loading = 'eager')"
+                    )
+                    page.wait_for_load_state("networkidle")
                     height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
                     target = out / f"{name}-{device}-{scheme}.png"
                     page.screenshot(

@@ -44,7 +44,12 @@ INSTALLED_APPS = [
     "newsdesk.pages",
     "newsdesk.comments",
     "newsdesk.ratings",
+    "newsdesk.corrections",
+    "newsdesk.newsroom",
     "newsdesk.demo",
+    "newsdesk.publishing",
+    "django_tasks",
+    "django_tasks_db",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -131,6 +136,10 @@ DATABASES = {"default": database_from_env()}
 USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 if USING_POSTGRES:
     INSTALLED_APPS.append("django.contrib.postgres")
+
+# Background tasks (emails, cache purges, reference index) go to a queue in the database;
+# `manage.py run_worker` (started by `make run`) runs them and publishes scheduled articles.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Behind a proxy (Varnish, a CDN), the request header that carries the client's address,
 # e.g. HTTP_X_FORWARDED_FOR; rate limits and reader hashes then use its last hop.

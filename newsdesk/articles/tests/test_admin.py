@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor_client(client):
-    user = get_user_model().objects.create_superuser("editor", "e@example.com", "pw")
+    user = get_user_model().objects.create_superuser("chief", "e@example.com", "pw")
     client.force_login(user)
     return client
 

@@ -27,7 +27,7 @@ def moderator(django_db_blocker):
 
     with django_db_blocker.unblock():
         user = get_user_model().objects.create_superuser(
-            "moderator", "mod@example.com", "pw-moderator"
+            "desk-moderator", "mod@example.com", "pw-moderator"
         )
     yield user
     with django_db_blocker.unblock():
@@ -58,7 +58,7 @@ def test_guest_comment_moderation_and_reply(browser, site, article, moderator):
 
     admin, page, _ = open_page(browser, base + "/admin/login/")
     try:
-        page.fill("#id_username", "moderator")
+        page.fill("#id_username", "desk-moderator")
         page.fill("#id_password", "pw-moderator")
         page.click("button[type=submit]")
         page.wait_for_load_state("load")

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from newsdesk.demo import loader
 from newsdesk.demo.loader import DEMO_PASSWORD, DEMO_USERNAME
+from newsdesk.newsroom.demo import create_demo_users
 
 
 class Command(BaseCommand):
@@ -17,6 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run: bool = False, verbosity: int = 1, **options):
         say = self.stdout.write if verbosity else (lambda _: None)
         if loader.is_loaded():
+            create_demo_users()  # databases loaded before the roles existed get them too
             say("Demo content is already loaded; keeping it.")
         else:
             say("Loading the demo magazine (about a minute the first time) ...")
@@ -24,7 +26,7 @@ class Command(BaseCommand):
                 counts = loader.load_demo(
                     log=lambda line: say(f"  {line}") if verbosity > 1 else None
                 )
-                if not get_user_model().objects.exists():
+                if not get_user_model().objects.filter(is_superuser=True).exists():
                     get_user_model().objects.create_superuser(
                         DEMO_USERNAME, "admin@example.com", DEMO_PASSWORD
                     )
