@@ -219,6 +219,7 @@ LOGGING = {
     "loggers": {
         "newsdesk": {"level": os.environ.get("LOG_LEVEL", "INFO")},
         "django.request": {"level": "ERROR"},
+        "django.tasks": {"level": "WARNING"},  # one line per task is noise in `make run`
     },
 }
 URLIZE_ASSUME_HTTPS = True

@@ -44,21 +44,22 @@ class Command(BaseCommand):
             sign_in = f"user {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}"
         else:
             sign_in = "with your account (create one: .venv/bin/python manage.py createsuperuser)"
+        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable))
+        if not gunicorn:
+            raise CommandError("gunicorn is not installed in this environment: run `make env`.")
+        worker_line = ""
+        if options["worker"]:
+            # Same process group as the server: Ctrl+C stops both.
+            worker = subprocess.Popen([sys.executable, sys.argv[0], "run_worker"])  # noqa: S603
+            worker_line = (
+                f"  Worker: scheduled publishing and background tasks (pid {worker.pid})\n"
+            )
         self.stdout.write(
             "\n"
             f"  Site:   {base}/\n"
             f"  Admin:  {base}/admin/\n"
-            f"  Sign in {sign_in}\n" + demo_roles() + "  Stop with Ctrl+C.\n"
+            f"  Sign in {sign_in}\n" + demo_roles() + worker_line + "  Stop with Ctrl+C.\n"
         )
-        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable))
-        if not gunicorn:
-            raise CommandError("gunicorn is not installed in this environment: run `make env`.")
-        if options["worker"]:
-            # Same process group as the server: Ctrl+C stops both.
-            worker = subprocess.Popen([sys.executable, sys.argv[0], "run_worker"])  # noqa: S603
-            self.stdout.write(
-                f"  Worker: scheduled publishing and background tasks (pid {worker.pid})\n"
-            )
         os.execv(  # noqa: S606 - replaces this process with the server, arguments are ours
             gunicorn,
             [
