@@ -103,3 +103,16 @@ def test_production_rejects_a_weak_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_every_environment_variable_is_documented():
+    import re
+
+    used = set()
+    for path in (BASE_DIR / "newsdesk" / "settings").glob("*.py"):
+        used |= set(
+            re.findall(r'(?:environ\.get|env_bool|env_list)\("([A-Z_]+)"', path.read_text())
+        )
+    documented = set(re.findall(r"^([A-Z_]+)=", (BASE_DIR / ".env.example").read_text(), re.M))
+    assert used, "found the settings' variables"
+    assert used <= documented, f"missing from .env.example: {sorted(used - documented)}"
