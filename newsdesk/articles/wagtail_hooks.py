@@ -18,16 +18,9 @@ class ArticleListingViewSet(PageListingViewSet):
     list_filter = ["article_type", "locked"]
 
 
-def editable_drafts(user):
-    """Drafts this user may edit: others' drafts stay private to the people who can edit them."""
-    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-    return ArticlePage.objects.filter(live=False, pk__in=editable.values("pk")).order_by(
-        "-latest_revision_created_at"
-    )
-
-
 class NewsroomPanel(Component):
-    """Where to start: write in a section, and what went out last."""
+    """Where to start: a new article in a section the user may write in, and what went out last.
+    (Each user's own drafts, reviews and schedules are in the newsroom app's "My work" panel.)"""
 
     name = "newsroom"
     order = 50
@@ -43,9 +36,6 @@ class NewsroomPanel(Component):
                 for s in sections
             ],
             "recent": ArticlePage.objects.published().order_by("-first_published_at")[:6],
-            "drafts": ArticlePage.objects.filter(live=False).order_by(
-                "-latest_revision_created_at"
-            )[:6],
         }
 
 

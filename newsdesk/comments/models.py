@@ -97,6 +97,10 @@ class Comment(models.Model):
         return f"{self.author_name}: {self.body[:60]}"
 
     @property
+    def excerpt(self) -> str:
+        return self.body if len(self.body) <= 140 else self.body[:139].rstrip() + "…"
+
+    @property
     def safe_url(self) -> str:
         """The commenter's website, only if it is a plain web address."""
         url = self.author_url.strip()

@@ -50,7 +50,7 @@ class CommentViewSet(SnippetViewSet):
     filterset_class = CommentFilterSet
     search_fields = ["body", "author_name", "author_email"]
     list_display = [
-        Column("body", label="Comment", accessor="__str__"),
+        Column("body", label="Comment", accessor="excerpt"),
         Column("author_name", label="Author"),
         Column("article", label="Article"),
         StatusColumn("status", label="Status"),
