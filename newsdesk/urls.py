@@ -13,6 +13,7 @@ urlpatterns = [
     path("comments/", include("newsdesk.comments.urls")),
     path("ratings/", include("newsdesk.ratings.urls")),
     path("corrections/", include("newsdesk.corrections.urls")),
+    path("preview/", include("newsdesk.newsroom.urls")),
 ]
 
 if getattr(settings, "SERVE_MEDIA", False):
