@@ -13,7 +13,11 @@ from newsdesk.articles.models import ArticlePage, HomePage, HomePageTopStory, Se
 from newsdesk.articles.queries import CARD_RENDITIONS, LEAD_RENDITIONS
 from newsdesk.comments.services import comment_store
 from newsdesk.corrections.demo import load_demo_notes
-from newsdesk.newsroom.demo import DEMO_PASSWORD, create_demo_users  # noqa: F401
+from newsdesk.newsroom.demo import (  # noqa: F401
+    DEMO_PASSWORD,
+    create_demo_users,
+    create_demo_workflow_states,
+)
 from newsdesk.people.models import PersonPage
 
 from . import factories
@@ -107,6 +111,7 @@ def load_demo(
     log(f"{comments} comments, {ratings} ratings")
 
     load_demo_notes()
+    log(f"{len(create_demo_workflow_states())} unpublished articles in the review workflow")
     curate_front_page(home)
     prepare_renditions(articles)
     return {

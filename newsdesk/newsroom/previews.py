@@ -89,3 +89,13 @@ def preview_link_resolve(token: str) -> PreviewLink | None:
         .filter(token_hash=hash_token(token))
         .first()
     )
+
+
+def preview_is_embargoed(page) -> bool:
+    """True while the page is approved to go live at a time still to come (scheduled or
+    embargoed): until then no preview link shows it.
+
+    Any revision counts, not just the latest, since saving a new draft after scheduling leaves
+    the approved schedule standing.
+    """
+    return page.revisions.filter(approved_go_live_at__gt=timezone.now()).exists()

@@ -14,6 +14,7 @@ from newsdesk.core.views import page_not_found
 from .models import DEFAULT_HOURS, PreviewLink
 from .previews import (
     HOUR_CHOICES,
+    preview_is_embargoed,
     preview_link_create,
     preview_link_resolve,
     preview_link_revoke,
@@ -34,10 +35,11 @@ def _private(response):
 def shared_preview(request, token):
     """The page's latest revision for whoever holds a working link; the site's 404 otherwise.
 
-    Unknown, expired and revoked tokens get the same 404, so a visitor cannot tell them apart.
+    Unknown, expired and revoked tokens get the same 404, so a visitor cannot tell them apart;
+    so does a page under embargo (approved to go live at a time still to come) until its time.
     """
     link = preview_link_resolve(token)
-    if link is None:
+    if link is None or preview_is_embargoed(link.page):
         return _private(page_not_found(request))
     page = link.page.specific.get_latest_revision_as_object()
     if not page.is_previewable():

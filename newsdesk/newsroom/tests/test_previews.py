@@ -151,3 +151,26 @@ def test_the_draft_stays_unpublished(client, people, draft, world):
     assert client.get(public_path).status_code == 404
     assert HEADLINE not in client.get(world.url).content.decode()
     assert HEADLINE not in client.get("/").content.decode()
+
+
+def test_an_embargoed_draft_is_not_shown_through_preview_links(client, people, draft):
+    _, url = preview_link_create(page=draft, user=people["editor"], hours=24)
+    assert client.get(path_of(url)).status_code == 200
+    draft.go_live_at = timezone.now() + timedelta(hours=3)
+    draft.save_revision(user=people["editor"]).publish(user=people["editor"])
+    draft.refresh_from_db()
+    assert not draft.live
+    # A later draft revision leaves the approved schedule, and so the embargo, standing.
+    draft.save_revision(user=people["editor"])
+
+    response = client.get(path_of(url))
+    assert response.status_code == 404
+    assert HEADLINE not in response.content.decode()
+    assert_private(response)
+    assert response.content == client.get("/preview/not-a-real-token/").content
+
+    # Once the embargo time has passed, the link shows the page again.
+    draft.revisions.update(approved_go_live_at=timezone.now() - timedelta(minutes=1))
+    response = client.get(path_of(url))
+    assert response.status_code == 200
+    assert HEADLINE in response.content.decode()
