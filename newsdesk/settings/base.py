@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "newsdesk.ratings",
     "newsdesk.corrections",
     "newsdesk.newsroom",
+    "newsdesk.distribution",
     "newsdesk.demo",
     "newsdesk.publishing",
     "django_tasks",
