@@ -7,4 +7,6 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom roles and review"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import notifications, signals  # noqa: F401
+
+        notifications.connect()

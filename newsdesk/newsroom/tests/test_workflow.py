@@ -25,12 +25,54 @@ def recipients(subject_part: str) -> set[str]:
     return {to for m in mail.outbox if subject_part in m.subject for to in m.to}
 
 
+def test_workflow_emails_wait_for_the_commit_and_never_announce_a_rolled_back_write(
+    client, people, make_draft, edit_form, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+    from wagtail.models import WorkflowState as State
+    from wagtail.signals import workflow_submitted
+
+    from newsdesk.newsroom import notifications
+
+    # Only the deferred notifier is connected, under Wagtail's own dispatch_uid.
+    live, _async = workflow_submitted._live_receivers(State)
+    assert notifications.RECEIVERS["workflow_submitted"] in live
+    assert not any(getattr(r, "notification", None) == "submitted" for r in live)
+
+    draft = make_draft(people["contributor"], "Ferry timetable cut")
+    client.force_login(people["contributor"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        submit(client, draft, edit_form)
+    assert mail.outbox == [] and len(pending) >= 1  # nothing sent inside the transaction
+    for callback in pending:
+        callback()
+    assert recipients("submitted for approval") == {
+        "editor@newsdesk.example",
+        "managing@newsdesk.example",
+    }
+
+    # A write that rolls back after the signal mails nobody.
+    mail.outbox.clear()
+    second = make_draft(people["contributor"], "Bridge inspection overdue")
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                submit(client, second, edit_form)
+                raise RuntimeError("the database failed after the submission")
+        except RuntimeError:
+            pass
+    assert mail.outbox == []
+    assert not State.objects.filter(object_id=str(second.pk)).exists()
+
+
 def test_contributor_submits_editor_approves_and_the_article_goes_live(
-    client, people, make_draft, edit_form
+    client, people, make_draft, edit_form, django_capture_on_commit_callbacks
 ):
     draft = make_draft(people["contributor"], "Harbour dredging stalls")
     client.force_login(people["contributor"])
-    submit(client, draft, edit_form, dek="Contracts lapse as the river silts up.")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, draft, edit_form, dek="Contracts lapse as the river silts up.")
     state = WorkflowState.objects.get(object_id=str(draft.pk))
     assert state.status == "in_progress" and state.requested_by == people["contributor"]
     assert state.workflow.name == "Editorial review"
@@ -51,7 +93,8 @@ def test_contributor_submits_editor_approves_and_the_article_goes_live(
         "workflow-action-name": "approve",
         "workflow-action-extra-data": json.dumps({"comment": "Solid; running it."}),
     }
-    assert client.post(f"/admin/pages/{draft.pk}/edit/", data).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/admin/pages/{draft.pk}/edit/", data).status_code == 302
     draft.refresh_from_db()
     state.refresh_from_db()
     assert draft.live and draft.dek == "Contracts lapse as the river silts up."
@@ -62,7 +105,7 @@ def test_contributor_submits_editor_approves_and_the_article_goes_live(
 
 
 def test_editor_sends_it_back_with_a_comment_and_the_contributor_resubmits(
-    client, people, make_draft, edit_form
+    client, people, make_draft, edit_form, django_capture_on_commit_callbacks
 ):
     draft = make_draft(people["contributor"], "Rail strike talks")
     client.force_login(people["contributor"])
@@ -72,7 +115,8 @@ def test_editor_sends_it_back_with_a_comment_and_the_contributor_resubmits(
 
     client.force_login(people["editor"])
     url = f"/admin/pages/workflow/action/{draft.pk}/reject/{task_state.pk}/"
-    response = client.post(url, {"comment": "Needs a second source for the pay offer."})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"comment": "Needs a second source for the pay offer."})
     assert response.status_code == 302
     state = WorkflowState.objects.get(object_id=str(draft.pk))
     assert state.status == "needs_changes"
