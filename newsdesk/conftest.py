@@ -47,6 +47,18 @@ def django_db_setup(django_test_environment, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A real Redis (TEST_REDIS_URL, set by scripts/test); CI fails without one."""
+    url = os.environ.get("TEST_REDIS_URL", "")
+    if not url:
+        message = "TEST_REDIS_URL is not set: run the suite with `make test` (scripts/services)."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+@pytest.fixture(scope="session")
 def seed_dir() -> Path:
     return shared_dir() / "fixtures" / "seed"
 

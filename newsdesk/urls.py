@@ -14,6 +14,7 @@ urlpatterns = [
     path("ratings/", include("newsdesk.ratings.urls")),
     path("corrections/", include("newsdesk.corrections.urls")),
     path("preview/", include("newsdesk.newsroom.urls")),
+    path("views/", include("newsdesk.analytics.urls")),
 ]
 
 if getattr(settings, "SERVE_MEDIA", False):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from newsdesk.analytics.demo import load_demo_views
 from newsdesk.articles.models import ArticlePage, HomePage, HomePageTopStory, SectionPage
 from newsdesk.articles.queries import CARD_RENDITIONS, LEAD_RENDITIONS
 from newsdesk.comments.services import comment_store
@@ -111,6 +112,7 @@ def load_demo(
     log(f"{comments} comments, {ratings} ratings")
 
     load_demo_notes()
+    log(f"{load_demo_views()} reads counted over the last week")
     log(f"{len(create_demo_workflow_states())} unpublished articles in the review workflow")
     curate_front_page(home)
     prepare_renditions(articles)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "newsdesk.corrections",
     "newsdesk.newsroom",
     "newsdesk.distribution",
+    "newsdesk.analytics",
     "newsdesk.demo",
     "newsdesk.publishing",
     "django_tasks",

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
+from newsdesk.analytics import counting as views
 from newsdesk.publishing.services import publish_due
 
 HEARTBEAT_KEY = "newsdesk:worker:heartbeat"
@@ -49,6 +50,7 @@ class Command(BaseCommand):
                 for line in run.missed:
                     self.stdout.write(f"  {line}")
             self.run_queued_tasks(worker_id)
+            views.flush()  # reads buffered in Redis reach the database within one pass
             cache.set(HEARTBEAT_KEY, timezone.now().isoformat(), timeout=max(60, interval * 6))
             first = False
             if once:

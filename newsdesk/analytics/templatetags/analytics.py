@@ -1,0 +1,17 @@
+from django import template
+from django.urls import reverse
+
+from newsdesk.analytics.services import most_read_lists
+
+register = template.Library()
+
+
+@register.inclusion_tag("analytics/most_read.html")
+def most_read_box(limit: int = 5) -> dict:
+    """The most read stories of the last 24 hours, with the week's list folded beneath."""
+    return most_read_lists(limit=limit)
+
+
+@register.simple_tag
+def view_beacon_url(article) -> str:
+    return reverse("analytics:count", args=[article.pk])
