@@ -10,6 +10,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("newsdesk.distribution.sitemaps.urls")),
     path("comments/", include("newsdesk.comments.urls")),
     path("ratings/", include("newsdesk.ratings.urls")),
     path("corrections/", include("newsdesk.corrections.urls")),

@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
-    "wagtail.contrib.sitemaps",
     "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
@@ -75,7 +74,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
