@@ -1,0 +1,1 @@
+"""The site's RSS 2.0 and Atom feeds: generators, item content, Feed classes and URLs."""

@@ -1,0 +1,42 @@
+"""Feed autodiscovery: `{% feed_links %}` in the head of every page."""
+
+from django import template
+from django.urls import reverse
+from taggit.models import Tag
+from wagtail.models import Site
+
+from newsdesk.articles.models import SectionPage
+from newsdesk.people.models import PersonPage
+
+register = template.Library()
+
+
+@register.inclusion_tag("distribution/feed_links.html", takes_context=True)
+def feed_links(context) -> dict:
+    """The site's feeds, then those of the section, person or tag the page is about.
+
+    Everything comes from the context the page already has (`current_section` on section and
+    article pages, `page` on a person's page, `tag` on a tag page): no queries.
+    """
+    site = context.get("current_site")
+    if site is None and context.get("request") is not None:
+        site = Site.find_for_request(context["request"])
+    site_name = site.site_name if site else ""
+    feeds = [(site_name, "site", {})]
+    section, page, tag = (context.get(name) for name in ("current_section", "page", "tag"))
+    if isinstance(section, SectionPage):
+        feeds.append((f"{section.title} · {site_name}", "section", {"slug": section.slug}))
+    if isinstance(page, PersonPage):
+        feeds.append((f"{page.title} · {site_name}", "author", {"slug": page.slug}))
+    if isinstance(tag, Tag):
+        feeds.append((f"{tag.name} · {site_name}", "tag", {"slug": tag.slug}))
+    return {
+        "feeds": [
+            {
+                "title": title,
+                "rss": reverse(f"feeds:{kind}-rss", kwargs=kwargs),
+                "atom": reverse(f"feeds:{kind}-atom", kwargs=kwargs),
+            }
+            for title, kind, kwargs in feeds
+        ]
+    }
