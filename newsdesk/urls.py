@@ -15,6 +15,7 @@ urlpatterns = [
     path("ratings/", include("newsdesk.ratings.urls")),
     path("corrections/", include("newsdesk.corrections.urls")),
     path("preview/", include("newsdesk.newsroom.urls")),
+    path("search/", include("newsdesk.search.urls")),
     path("feeds/", include("newsdesk.distribution.feeds.urls")),
     path("views/", include("newsdesk.analytics.urls")),
 ]

@@ -20,6 +20,7 @@ from newsdesk.newsroom.demo import (  # noqa: F401
     create_demo_workflow_states,
 )
 from newsdesk.people.models import PersonPage
+from newsdesk.search.indexing import index_articles
 
 from . import factories
 
@@ -116,6 +117,7 @@ def load_demo(
     log(f"{len(create_demo_workflow_states())} unpublished articles in the review workflow")
     curate_front_page(home)
     prepare_renditions(articles)
+    log(f"{index_articles()} articles in the search index")
     return {
         "sections": len(sections),
         "people": len(people),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "newsdesk.corrections",
     "newsdesk.newsroom",
     "newsdesk.distribution",
+    "newsdesk.search",
     "newsdesk.analytics",
     "newsdesk.demo",
     "newsdesk.publishing",
@@ -205,7 +206,16 @@ WAGTAIL_SITE_NAME = "Newsdesk"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "images.CustomImage"
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search (PostgreSQL full-text search, or SQLite FTS5) with the headline
+# weighted above the rest on SQLite too; see newsdesk/search/backend.py. The site is in
+# English: PostgreSQL stems with its "english" configuration (left unset, it would be the
+# server's default_text_search_config, which initdb derives from the locale: "simple", with
+# no stemming, on many servers), SQLite with FTS5's porter tokenizer (site_search migration
+# 0001). For Elasticsearch or OpenSearch, name Wagtail's backend here instead (e.g.
+# "wagtail.search.backends.elasticsearch8") and run `manage.py update_index`.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "newsdesk.search.backend", "SEARCH_CONFIG": "english"}
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True

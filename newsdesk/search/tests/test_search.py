@@ -1,0 +1,459 @@
+"""The reader-facing search page: relevance, filters, snippets, pagination, what is never
+shown, and any input answered with a page. Runs on SQLite and PostgreSQL (see scripts/test)."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.models import PageViewRestriction
+
+from newsdesk.articles.models import ArticlePage, SectionPage
+from newsdesk.demo import factories
+from newsdesk.people.models import PersonPage
+from newsdesk.search.highlight import Marker
+from newsdesk.search.query import MAX_QUERY_LENGTH, MAX_TERMS, ReaderQuery
+from newsdesk.search.suggest import CACHE_KEY
+
+pytestmark = pytest.mark.django_db
+
+# Words no demo article uses, so each test sees only the articles it makes.
+WORD = "bramblewick"
+
+
+def article(**kwargs) -> ArticlePage:
+    section = kwargs.pop("section", None) or SectionPage.objects.get(slug="world")
+    body = kwargs.pop("body", "Text.")
+    return factories.make_article(
+        section=section, body=[{"type": "paragraph", "value": body}], **kwargs
+    )
+
+
+def search(client, **params):
+    response = client.get("/search/", params)
+    assert response.status_code == 200, params
+    return response
+
+
+def result_titles(response) -> list[str]:
+    return [a.title for a in response.context["page_obj"].object_list]
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+# Relevance ----------------------------------------------------------------------------------
+
+
+def test_a_headline_match_ranks_above_a_dek_match_and_a_body_only_match(client):
+    # The body-only article says the word twice in a short text: it still ranks last.
+    body_only = article(
+        headline="Council debates the budget",
+        body=f"The {WORD} plan came up. Then the {WORD} plan came up again.",
+        published_at=factories.hours_ago(1),
+    )
+    in_dek = article(
+        headline="Ministers meet at dawn",
+        dek=f"The {WORD} question dominates the agenda.",
+        body="Long talks followed. " * 20,
+        published_at=factories.hours_ago(2),
+    )
+    in_headline = article(
+        headline=f"The {WORD} accord is signed",
+        body="Long talks followed. " * 40,
+        published_at=factories.hours_ago(3),
+    )
+    titles = result_titles(search(client, q=WORD))
+    assert titles[0] == in_headline.title
+    assert set(titles) == {in_headline.title, in_dek.title, body_only.title}
+    if connection.vendor == "postgresql":
+        # SQLite's index has two weights (headline, the rest); PostgreSQL has four.
+        assert titles.index(in_dek.title) < titles.index(body_only.title)
+
+
+def test_every_word_must_match_and_english_stemming_applies(client):
+    both = article(headline=f"{WORD} farmers protest", body="Harvests failed across the valley.")
+    article(headline=f"{WORD} fishermen protest", body="Catches fell.")
+    # "harvest" finds "Harvests", "farmer" finds "farmers".
+    assert result_titles(search(client, q=f"{WORD} harvest farmer")) == [both.title]
+
+
+def test_section_author_and_tag_names_are_searchable(client):
+    person = PersonPage.objects.get(slug="amara-okafor")
+    science = SectionPage.objects.get(slug="science")
+    tagged = article(headline=f"Tagged {WORD}", tags=["Quillwort"])
+    by_amara = article(headline=f"Signed {WORD}", bylines=[person])
+    in_science = article(headline=f"Filed {WORD}", section=science)
+    assert result_titles(search(client, q=f"{WORD} quillwort")) == [tagged.title]
+    assert by_amara.title in result_titles(search(client, q=f"{WORD} okafor"))
+    assert tagged.title not in result_titles(search(client, q=f"{WORD} okafor"))
+    assert result_titles(search(client, q=f"{WORD} science")) == [in_science.title]
+
+
+def test_a_quoted_phrase_matches_those_words_together(client):
+    together = article(headline=f"{WORD} river delta", body="A delta.")
+    apart = article(headline=f"{WORD} delta of a river", body="A river.")
+    assert result_titles(search(client, q=f'{WORD} "river delta"')) == [together.title]
+    assert set(result_titles(search(client, q=f"{WORD} river delta"))) == {
+        together.title,
+        apart.title,
+    }
+
+
+# Filters -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def spread():
+    """Articles carrying WORD across sections, authors, types and dates."""
+    amara = PersonPage.objects.get(slug="amara-okafor")
+    daniel = PersonPage.objects.get(slug="daniel-reyes")
+    science = SectionPage.objects.get(slug="science")
+    now = timezone.now()
+    return {
+        "world-news-amara-old": article(
+            headline=f"{WORD} one", bylines=[amara], published_at=now - timedelta(days=40)
+        ),
+        "world-analysis-daniel-recent": article(
+            headline=f"{WORD} two",
+            bylines=[daniel],
+            article_type="analysis",
+            published_at=now - timedelta(days=2),
+        ),
+        "science-news-daniel-recent": article(
+            headline=f"{WORD} three",
+            section=science,
+            bylines=[daniel],
+            published_at=now - timedelta(days=1),
+        ),
+    }
+
+
+def found(response) -> set[str]:
+    return set(result_titles(response))
+
+
+def titles(spread, *keys) -> set[str]:
+    return {spread[key].title for key in keys}
+
+
+def test_section_filter(client, spread):
+    response = search(client, q=WORD, section="science")
+    assert found(response) == titles(spread, "science-news-daniel-recent")
+    assert 'value="science" selected' in html(response)
+
+
+def test_author_filter(client, spread):
+    response = search(client, q=WORD, author="daniel-reyes")
+    assert found(response) == titles(
+        spread, "world-analysis-daniel-recent", "science-news-daniel-recent"
+    )
+
+
+def test_type_filter(client, spread):
+    response = search(client, q=WORD, type="analysis")
+    assert found(response) == titles(spread, "world-analysis-daniel-recent")
+
+
+def test_date_range_filter(client, spread):
+    today = timezone.localdate()
+    recent = search(client, q=WORD, **{"from": (today - timedelta(days=7)).isoformat()})
+    assert found(recent) == titles(
+        spread, "world-analysis-daniel-recent", "science-news-daniel-recent"
+    )
+    old = search(client, q=WORD, to=(today - timedelta(days=30)).isoformat())
+    assert found(old) == titles(spread, "world-news-amara-old")
+    # The "to" day is included whole.
+    day = timezone.localtime(spread["science-news-daniel-recent"].first_published_at).date()
+    one_day = search(client, q=WORD, **{"from": day.isoformat(), "to": day.isoformat()})
+    assert titles(spread, "science-news-daniel-recent") <= found(one_day)
+
+
+def test_filters_combine_and_browse_without_a_query(client, spread):
+    response = search(client, q=WORD, section="world", author="daniel-reyes")
+    assert found(response) == titles(spread, "world-analysis-daniel-recent")
+    # No words, only a filter: the filtered articles, newest first.
+    browse = search(client, author="daniel-reyes", section="science")
+    listed = result_titles(browse)
+    assert spread["science-news-daniel-recent"].title in listed
+    dates = [a.first_published_at for a in browse.context["page_obj"].object_list]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_sort_by_newest(client, spread):
+    newest = result_titles(search(client, q=WORD, sort="newest"))
+    assert newest == [
+        spread[key].title
+        for key in (
+            "science-news-daniel-recent",
+            "world-analysis-daniel-recent",
+            "world-news-amara-old",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "params, note",
+    [
+        ({"section": "no-such-section"}, "There is no section"),
+        ({"author": "nobody-at-all"}, "No author"),
+        ({"type": "gossip"}, "is not an article type"),
+        ({"from": "2026-02-30"}, "is not a date"),
+        ({"to": "yesterday"}, "is not a date"),
+        ({"from": "0001-01-01"}, "is not a date"),
+        ({"to": "9999-12-31"}, "is not a date"),
+        ({"sort": "random"}, "Unknown order"),
+    ],
+)
+def test_invalid_filter_values_are_ignored_with_a_note(client, spread, params, note):
+    response = search(client, q=WORD, **params)
+    assert note in html(response)
+    assert found(response) == titles(spread, *spread)
+
+
+def test_dates_the_wrong_way_round_are_swapped(client, spread):
+    today = timezone.localdate()
+    response = search(
+        client, q=WORD, **{"from": today.isoformat(), "to": (today - timedelta(7)).isoformat()}
+    )
+    assert "we swapped them" in html(response)
+    assert found(response) == titles(
+        spread, "world-analysis-daniel-recent", "science-news-daniel-recent"
+    )
+
+
+# Snippets --------------------------------------------------------------------------------
+
+
+def test_snippets_mark_the_matched_words_and_escape_everything_else(client):
+    article(
+        headline=f"<b>Bold</b> {WORD} claims",
+        dek="A dek without the word.",
+        body=f'Officials said <script>alert("x")</script> & the {WORD}s were "fine". ' * 3,
+    )
+    text = html(search(client, q=WORD))
+    assert f"<mark>{WORD}s</mark>" in text  # stemmed: the plural is marked too
+    assert f"&lt;b&gt;Bold&lt;/b&gt; <mark>{WORD}</mark> claims" in text
+    assert "<script>alert" not in text and "<b>Bold" not in text
+    assert escape('<script>alert("x")</script>') in text
+    snippet = re.search(r'<p class="search-snippet">(.*?)</p>', text, re.S).group(1)
+    assert "<mark>" in snippet and "&amp;" in snippet
+
+
+def test_a_result_that_matched_elsewhere_shows_its_dek():
+    marker = Marker(["okafor"])
+    assert marker.snippet("Nothing to see here.") is None
+    assert marker.mark("Amara Okafor reports") == "Amara <mark>Okafor</mark> reports"
+
+
+def test_snippet_is_a_window_around_the_matches():
+    text = ("Filler words here. " * 40) + "The bramblewick rises. " + ("More filler. " * 40)
+    snippet = Marker([WORD]).snippet(text)
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert "<mark>bramblewick</mark>" in snippet
+    assert len(re.sub("<[^>]+>", "", snippet)) < 260
+
+
+# Pagination --------------------------------------------------------------------------------
+
+
+def test_results_are_paginated_and_links_keep_the_query_and_filters(client):
+    for n in range(14):
+        article(headline=f"{WORD} dispatch {n}", published_at=factories.hours_ago(n + 1))
+    first = search(client, q=WORD, section="world")
+    assert len(first.context["page_obj"].object_list) == 12
+    assert first.context["page_obj"].paginator.count == 14
+    assert f'href="?q={WORD}&amp;section=world&amp;page=2"' in html(first)
+    second = search(client, q=WORD, section="world", page="2")
+    assert len(second.context["page_obj"].object_list) == 2
+    seen = set(result_titles(first)) | set(result_titles(second))
+    assert len(seen) == 14
+    # Out of range or not a number: the last or the first page, never an error.
+    assert search(client, q=WORD, page="999999").context["page_obj"].number == 2
+    assert search(client, q=WORD, page="abc").context["page_obj"].number == 1
+
+
+# What readers never see -------------------------------------------------------------------
+
+
+def test_drafts_embargoed_expired_and_private_articles_never_appear(client):
+    home = factories.home_page()
+    listed = article(headline=f"{WORD} listed", published_at=factories.hours_ago(3))
+    draft = article(headline=f"{WORD} draft", publish=False)
+    embargoed = article(
+        headline=f"{WORD} embargoed", published_at=timezone.now() + timedelta(hours=5)
+    )
+    expired = article(headline=f"{WORD} expired", published_at=factories.hours_ago(4))
+    expired.unpublish(set_expired=True)
+    private = article(headline=f"{WORD} private", published_at=factories.hours_ago(2))
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
+    members = factories.make_section(home=home, title="Members", slug="members")
+    PageViewRestriction.objects.create(page=members, restriction_type="login")
+    in_private_section = article(section=members, headline=f"{WORD} members only")
+
+    for params in ({"q": WORD}, {"q": WORD, "sort": "newest"}, {"q": WORD, "section": "world"}):
+        assert result_titles(search(client, **params)) == [listed.title]
+    text = html(search(client, q=WORD))
+    for page in (draft, embargoed, expired, private, in_private_section):
+        assert page.title not in text
+    # Nor the demo's own unpublished articles (draft, in review, scheduled, embargoed).
+    for page in ArticlePage.objects.exclude(pk__in=ArticlePage.objects.published().values("pk")):
+        query = " ".join(page.title.split()[:4])
+        assert page.title not in result_titles(search(client, q=query)), page.title
+
+
+def test_an_article_appears_when_published_and_disappears_when_unpublished(client):
+    page = article(headline=f"{WORD} harbour report", publish=False)
+    assert result_titles(search(client, q=WORD)) == []
+    page.save_revision().publish()
+    assert result_titles(search(client, q=WORD)) == [page.title]
+    # Edits reach the index with the next publish.
+    page = ArticlePage.objects.get(pk=page.pk)
+    page.title = f"{WORD} harbour report, updated with quillwort"
+    page.save_revision().publish()
+    assert result_titles(search(client, q=f"{WORD} quillwort")) == [page.title]
+    page.unpublish()
+    assert result_titles(search(client, q=WORD)) == []
+
+
+def test_the_demo_articles_are_in_the_index(client):
+    """The session's demo load leaves a populated index: every published demo headline is
+    found by its own words."""
+    for page in ArticlePage.objects.published().order_by("pk")[:10]:
+        query = " ".join([w for w in page.title.split() if w.isalpha() and len(w) > 2][:4])
+        assert page.title in result_titles(search(client, q=query)), page.title
+
+
+# Any input ------------------------------------------------------------------------------
+
+BAD_QUERIES = {
+    "100kb": "x" * 100_000,
+    "100kb-words": "election " * 12_000,
+    "operators": "river AND OR NOT NEAR(talks) -water +dry ~season title:river",
+    "quotes": '"unbalanced "phrase "" \'single\' “curly”',
+    "parentheses": "((((river) talks",
+    "sql": "'; DROP TABLE wagtailcore_page; -- \" OR 1=1 /* */",
+    "script": '<script>alert("x")</script><img src=x onerror=alert(1)>',
+    "fts-syntax": 'river* ^talks NEAR("a" "b", 2) {title}: col:river',
+    "tsquery-syntax": "river & !talks | water:* <-> dry",
+    "emoji": "🌊🔥 👩🏽‍🚀",
+    "emoji-and-word": "river 🌊",
+    "rtl": "مرحبا بالعالم שלום עולם",
+    "rtl-override": "\u202eriver talks\u202c",
+    "nul": "river\x00talks\x00",
+    "controls": "\x01\x02\x1b[31mriver\x7f",
+    "backslashes": "\\\\river\\",
+    "percent-underscore": "100% _river_ %%",
+    "only-punctuation": "!@#$%^&*()_+-=[]{};:,./<>?|`~",
+    "whitespace": " \t\n\r ",
+    "long-word": "a" * 250,
+    "many-words": " ".join(f"word{n}" for n in range(200)),
+    "cjk": "河流 谈判",
+    "combining": "éle\u0301ction Ω",
+}
+
+
+@pytest.mark.parametrize("query", list(BAD_QUERIES.values()), ids=list(BAD_QUERIES))
+def test_any_query_gets_a_page_within_its_budget(client, query):
+    started = time.monotonic()
+    response = search(client, q=query)
+    elapsed = time.monotonic() - started
+    assert elapsed < 3, f"{elapsed:.2f}s"
+    text = html(response)
+    assert "<h1" in text
+    shown = response.context["query"].text
+    assert len(shown) <= MAX_QUERY_LENGTH
+    assert "\x00" not in text and "\u202e" not in text
+    assert "<script>alert" not in text and "<img src=x" not in text
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    [
+        "q=%ED%A0%80river",  # invalid UTF-8 (a lone surrogate)
+        "q=%FF%FE",
+        "q=river&q=talks",  # repeated parameter
+        "q=river&page=-1",
+        "q=river&page=0",
+        "q=river&page=1e9",
+        "q=river&section=%00&author=%00&type=%00&from=%00&to=%00&sort=%00",
+        "q=river&section=" + "s" * 10_000,
+        "q=river&from=2026-1-1&to=20261231",
+        "section=../../etc/passwd",
+        "page=abc",
+        "page=999999",
+    ],
+)
+def test_any_parameters_get_a_page(client, query_string):
+    response = client.get(f"/search/?{query_string}")
+    assert response.status_code == 200
+
+
+def test_a_long_query_is_cut_and_the_page_says_so(client):
+    response = search(client, q="river " * 100)
+    # Cut at the last whole word within the limit.
+    assert response.context["query"].text == " ".join(["river"] * 33)
+    assert f"first {MAX_QUERY_LENGTH} characters" in html(response)
+    words = ReaderQuery.parse(" ".join(f"w{n}" for n in range(40)))
+    assert len(words.all_words) == MAX_TERMS and words.dropped_terms
+
+
+def test_symbols_alone_say_what_is_searched(client):
+    response = search(client, q="🌊🔥 ((( )))")
+    assert "symbols and emoji on their own are not searched" in html(response)
+
+
+def test_the_query_is_shown_back_escaped(client):
+    query = '<script>alert("x")</script> river'
+    text = html(search(client, q=query))
+    assert "<script>alert" not in text
+    assert 'value="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; river"' in text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; river" in text.split("<main")[1]
+
+
+# Empty state ---------------------------------------------------------------------------------
+
+
+def test_no_results_offers_help_and_a_spelling_suggestion(client):
+    cache.delete(CACHE_KEY)
+    response = search(client, q="orumma", section="opinion")
+    text = html(response)
+    assert "No articles match" in text and "with these filters" in text
+    assert "Check the spelling" in text and "search without the filters" in text
+    assert '<a href="/world/">World</a>' in text  # browse the sections
+    assert response.context["suggestion"] == "oruma"
+    # "oruma" is in World, not Opinion: the suggestion drops the filter to find it.
+    assert 'Did you mean <a href="?q=oruma">oruma</a>?' in text
+
+
+def test_the_empty_page_invites_a_search(client):
+    response = search(client)
+    assert response.context["page_obj"] is None
+    assert "Find articles by headline" in html(response)
+
+
+# Caching and indexing -------------------------------------------------------------------------
+
+
+def test_noindex_no_cookies_and_publicly_cacheable(client):
+    response = search(client, q="river", section="world")
+    assert '<meta name="robots" content="noindex">' in html(response)
+    assert not response.cookies
+    assert "Set-Cookie" not in response.headers
+    assert "public" in response["Cache-Control"]
+    assert "csrfmiddlewaretoken" not in html(response)
+    assert client.post("/search/", {"q": "river"}).status_code == 405
+
+
+def test_the_masthead_has_an_accessible_search_form_on_every_page(client):
+    text = html(client.get("/"))
+    form = re.search(r'<form class="masthead-search"[^>]*>.*?</form>', text, re.S).group()
+    assert 'role="search"' in form and 'method="get"' in form and 'action="/search/"' in form
+    assert '<label class="visually-hidden" for="masthead-q">' in form
+    # The search page has its own, larger form instead.
+    assert "masthead-search" not in html(search(client, q="river"))
