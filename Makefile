@@ -46,10 +46,13 @@ assets-check: node_modules/.installed ## Fail if the committed CSS differs from 
 screenshots: env node_modules/.installed ## Write PNGs of the main pages to docs/screenshots/
 	@$(PY) -m newsdesk.demo.screenshots docs/screenshots
 
+bench: env ## Benchmarks on PostgreSQL into bench/results.md (BENCH=sitemaps runs one)
+	@$(PY) -m bench $(BENCH)
+
 services: ## Start throwaway PostgreSQL on loopback (used by make test)
 	@scripts/services start
 
 clean: ## Remove the environment, the demo database and media
 	rm -rf $(VENV) .uv var node_modules
 
-.PHONY: help env run test lint format assets assets-check screenshots services clean
+.PHONY: help env run test lint format assets assets-check screenshots bench services clean

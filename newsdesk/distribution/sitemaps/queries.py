@@ -22,7 +22,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from newsdesk.articles.models import ArticleByline, ArticlePage, HomePage, SectionPage
+from newsdesk.articles.models import ArticlePage, HomePage, SectionPage
 from newsdesk.articles.queries import LEAD_RENDITIONS
 from newsdesk.people.models import PersonPage
 
@@ -31,7 +31,10 @@ from .xml import newest
 # The sitemaps protocol's limit per file. Month children rarely come near it; a month that
 # does is split into pages (-p2, -p3...) in publication order, so an article never moves.
 URLS_PER_SITEMAP = 50_000
-# Rows fetched per round trip while streaming (a server-side cursor on PostgreSQL).
+# Rows fetched per round trip while streaming. On PostgreSQL, iterator() uses a server-side
+# cursor; outside a transaction Django declares it WITH HOLD, so the server runs the query to
+# the end before the first fetch (the first byte waits for the query, not for the whole
+# document) and no snapshot is held while a slow crawler reads. Python holds one chunk.
 ROWS_PER_FETCH = 2_000
 # Google News: articles of the last two days, at most 1,000 per news sitemap.
 NEWS_WINDOW = timedelta(hours=48)
@@ -43,7 +46,7 @@ NEWS_LIMIT = 1_000
 # loader makes it at once), and the next sitemap fetch lists it. The original upload is not
 # an alternative: it can be huge, uncropped, carry camera metadata, and is not what the page
 # shows.
-IMAGE_RENDITION = LEAD_RENDITIONS[1]
+IMAGE_RENDITION = LEAD_RENDITIONS[1]  # fill-1200x675|format-webp
 
 
 @dataclass(frozen=True)
@@ -145,10 +148,11 @@ def article_sitemaps(urls: SiteURLs) -> list[ArticleSitemap]:
         .annotate(month=TruncMonth("first_published_at"))
         .values("month")
         .annotate(urls=Count("pk"), published=Max("last_published_at"), updated=Max("updated_at"))
-        .order_by("month")
     )
     sitemaps = []
-    for row in months:
+    # Sorted here, not in SQL: a few dozen rows, and PostgreSQL can then hash the groups
+    # instead of sorting every article by month first.
+    for row in sorted(months, key=lambda row: row["month"]):
         year, month, count = row["month"].year, row["month"].month, row["urls"]
         pages = math.ceil(count / URLS_PER_SITEMAP)
         if pages == 1:
@@ -163,51 +167,49 @@ def article_sitemaps(urls: SiteURLs) -> list[ArticleSitemap]:
     return sitemaps
 
 
-def article_rows(urls: SiteURLs, year: int, month: int, page: int):
-    """(url_path, last_published_at, updated_at, rendition file) for one child, in order."""
+def article_values(articles):
+    """(url_path, last_published_at, updated_at, rendition file) rows for `articles`."""
     renditions = get_image_model().get_rendition_model().objects
     image_file = (
         renditions.filter(image_id=OuterRef("lead_image_id"), filter_spec=IMAGE_RENDITION)
         .order_by("-pk")
         .values("file")[:1]
     )
-    articles = month_articles(urls, year, month).annotate(image_file=Subquery(image_file))
-    return page_slice(
-        articles.values_list("url_path", "last_published_at", "updated_at", "image_file"), page
+    return articles.annotate(image_file=Subquery(image_file)).values_list(
+        "url_path", "last_published_at", "updated_at", "image_file"
     )
 
 
-def rendition_url(urls: SiteURLs, name: str) -> str:
-    storage = get_image_model().get_rendition_model()._meta.get_field("file").storage
-    return urls.absolute(storage.url(name))
+def article_rows(urls: SiteURLs, year: int, month: int, page: int):
+    """The rows of one article child, in publication order."""
+    return page_slice(article_values(month_articles(urls, year, month)), page)
 
 
 # Pages that are not articles ---------------------------------------------------------------
 
 
 def listing_lastmods(urls: SiteURLs) -> tuple[dict[str, datetime], dict[int, datetime]]:
-    """When each section's and each person's list of articles last changed: two queries.
+    """When each section's and each person's list of articles last changed: one query.
 
     A section or profile page shows its newest articles, so it changes whenever one of them
-    is published or updated, not only when its own fields are edited.
+    is published or updated, not only when its own fields are edited. One pass over the
+    published articles grouped by (section, byline) serves both; Python folds the groups.
     """
-    steplen = ArticlePage.steplen
-    by_section = (
+    parent = Substr("path", 1, Length("path") - ArticlePage.steplen)
+    groups = (
         urls.articles.order_by()
-        .annotate(parent=Substr("path", 1, Length("path") - steplen))
-        .values("parent")
+        .annotate(parent=parent)
+        .values("parent", "bylines__person_id")
         .annotate(published=Max("last_published_at"), updated=Max("updated_at"))
     )
-    by_person = (
-        ArticleByline.objects.filter(page__in=urls.articles.values("pk"))
-        .order_by()
-        .values("person_id")
-        .annotate(published=Max("page__last_published_at"), updated=Max("page__updated_at"))
-    )
-    return (
-        {row["parent"]: newest(row["published"], row["updated"]) for row in by_section},
-        {row["person_id"]: newest(row["published"], row["updated"]) for row in by_person},
-    )
+    by_section: dict[str, datetime] = {}
+    by_person: dict[int, datetime] = {}
+    for row in groups:
+        moment = newest(row["published"], row["updated"])
+        by_section[row["parent"]] = newest(by_section.get(row["parent"]), moment)
+        if (person := row["bylines__person_id"]) is not None:
+            by_person[person] = newest(by_person.get(person), moment)
+    return by_section, by_person
 
 
 def other_pages(urls: SiteURLs):
