@@ -14,6 +14,7 @@ urlpatterns = [
     path("comments/", include("newsdesk.comments.urls")),
     path("ratings/", include("newsdesk.ratings.urls")),
     path("corrections/", include("newsdesk.corrections.urls")),
+    path("cards/", include("newsdesk.distribution.metadata.urls")),
     path("preview/", include("newsdesk.newsroom.urls")),
     path("search/", include("newsdesk.search.urls")),
     path("feeds/", include("newsdesk.distribution.feeds.urls")),

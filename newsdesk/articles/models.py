@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from newsdesk.core.blocks import ArticleBodyBlock
+from newsdesk.distribution.metadata.widgets import LengthHintInput, LengthHintTextarea
 
 from .queries import ArticlePageManager, attach_sections
 
@@ -192,6 +193,15 @@ class ArticlePage(Page):
         blank=True,
         help_text="Set when the story changes materially after publication; shown to readers.",
     )
+    social_image = models.ForeignKey(
+        "images.CustomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown when the article is shared on social networks and in chat previews, "
+        "cropped to 1200x630. Leave empty to use the lead image.",
+    )
 
     objects = ArticlePageManager()
 
@@ -217,6 +227,27 @@ class ArticlePage(Page):
         InlinePanel("credits", label="Credit", heading="Credits"),
         FieldPanel("tags"),
         FieldRowPanel([FieldPanel("updated_at"), FieldPanel("comments_mode")]),
+    ]
+    promote_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("slug"),
+                FieldPanel(
+                    "seo_title",
+                    widget=LengthHintInput(recommended=60),
+                    help_text="Replaces the headline in search results and link previews, "
+                    "exactly as written. Leave empty to use the headline.",
+                ),
+                FieldPanel(
+                    "search_description",
+                    widget=LengthHintTextarea(recommended=160),
+                    help_text="Shown under the headline in search results and link previews. "
+                    "Leave empty to use the standfirst.",
+                ),
+            ],
+            heading="For search engines",
+        ),
+        MultiFieldPanel([FieldPanel("social_image")], heading="For social networks"),
     ]
     # Reader search (newsdesk/search): headline > dek > names (section, authors, desk byline,
     # tags) > body. PostgreSQL turns the distinct boosts into tsvector weights A, B, C, D

@@ -324,3 +324,33 @@ def render_portrait(*, seed: str, palette: str = "default", size: int = 600) -> 
     for shape in (head, body):
         c.draw.chord(shape, 270, 90, fill=(*tint, 45))
     return _finish(c.img, (size, size), rng)
+
+
+def render_logo(*, size: int = 512, ink: str = "#151515", accent: str = "#a61b1b") -> bytes:
+    """PNG bytes of the demo publication's mark: a globe crossed by its meridian.
+
+    Square, on white, for search engines' publisher logo (at least 112 px) and app icons.
+    """
+    if size < 16:
+        raise ValueError(f"size must be at least 16, got {size}")
+    s = size * SCALE
+    ink_rgb, accent_rgb = _colours_from(ink), _colours_from(accent)
+    img = Image.new("RGB", (s, s), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    c, r, stroke = s / 2, s * 0.4, max(2, round(s * 0.045))
+    for k in (-0.5, 0.5):  # parallels
+        y = c + k * r * 1.1
+        half = math.sqrt(max(0.0, r * r - (y - c) ** 2))
+        draw.line((c - half, y, c + half, y), fill=ink_rgb, width=max(1, stroke // 2))
+    draw.line((c - r, c, c + r, c), fill=ink_rgb, width=stroke)  # equator
+    draw.ellipse(_box(c, c, r), outline=ink_rgb, width=stroke)
+    draw.ellipse((c - r * 0.42, c - r, c + r * 0.42, c + r), outline=accent_rgb, width=stroke)
+    draw.line((c, c - r, c, c + r), fill=accent_rgb, width=stroke)  # the meridian
+    img = img.reduce(SCALE)
+    buf = io.BytesIO()
+    img.save(buf, "PNG", optimize=True)
+    return buf.getvalue()
+
+
+def _colours_from(hex_colour: str) -> RGB:
+    return (int(hex_colour[1:3], 16), int(hex_colour[3:5], 16), int(hex_colour[5:7], 16))

@@ -5,15 +5,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from io import BytesIO
 from pathlib import Path
 
+from django.core.files.images import ImageFile
 from django.db import transaction
+from wagtail.images import get_image_model
+from wagtail.models import Site
 
 from newsdesk.analytics.demo import load_demo_views
 from newsdesk.articles.models import ArticlePage, HomePage, HomePageTopStory, SectionPage
 from newsdesk.articles.queries import CARD_RENDITIONS, LEAD_RENDITIONS
 from newsdesk.comments.services import comment_store
 from newsdesk.corrections.demo import load_demo_notes
+from newsdesk.distribution.metadata.images import RATIO_RENDITIONS, SOCIAL_RENDITION
+from newsdesk.distribution.models import Distribution
 from newsdesk.newsroom.demo import (  # noqa: F401
     DEMO_PASSWORD,
     create_demo_users,
@@ -23,6 +29,7 @@ from newsdesk.people.models import PersonPage
 from newsdesk.search.indexing import index_articles
 
 from . import factories
+from .artwork import render_logo
 
 DEMO_USERNAME = "admin"
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -37,6 +44,19 @@ SECTIONS = [
     ("Culture", "culture", "Books, film, music, stage and the ideas that shape them."),
     ("Opinion", "opinion", "Columns, editorials and argument from our writers and guests."),
 ]
+# The Trust Project's indicators (schema.org properties on the publisher) -> demo page slugs.
+# The contact page is the feedback policy: how readers reach the newsroom, send letters and
+# tips, and ask for corrections, and who reads them.
+POLICY_PAGES = {
+    "publishing_principles": "ethics",
+    "corrections_policy": "corrections-policy",
+    "ethics_policy": "ethics",
+    "masthead": "masthead",
+    "ownership_funding": "ownership",
+    "diversity_policy": "diversity",
+    "feedback_policy": "contact",
+    "verification_policy": "verification",
+}
 
 
 def is_loaded() -> bool:
@@ -108,6 +128,7 @@ def load_demo(
         for item in read("pages.json", content_dir)
     ]
     log(f"{len(pages)} standard pages")
+    configure_distribution(home, {page.slug: page for page in pages})
 
     comments, ratings = load_reader_voice({a.slug: a for a in articles}, content_dir)
     log(f"{comments} comments, {ratings} ratings")
@@ -165,6 +186,20 @@ def make_demo_article(
     )
 
 
+def configure_distribution(home: HomePage, pages: dict) -> Distribution:
+    """The publisher's logo, founding year, handle and policy pages, as an editor would set
+    them in Settings > Distribution."""
+    logo = get_image_model()(title=f"{PUBLICATION} logo", alt_text=PUBLICATION)
+    logo.file = ImageFile(BytesIO(render_logo(size=512)), name="meridian-logo.png")
+    logo.save()
+    policies = {field: pages[slug] for field, slug in POLICY_PAGES.items() if slug in pages}
+    setting, _ = Distribution.objects.update_or_create(
+        site=Site.objects.get(root_page=home),
+        defaults={"logo": logo, "founding_year": 2009, "social_handle": "@themeridian", **policies},
+    )
+    return setting
+
+
 def curate_front_page(home: HomePage) -> None:
     """Pick a lead and two top stories, as an editor would; the rest fills itself."""
     newest = list(
@@ -180,10 +215,12 @@ def curate_front_page(home: HomePage) -> None:
 
 
 def prepare_renditions(articles: list[ArticlePage]) -> None:
-    """Make the story-card and lead renditions now, so the first visit is fast."""
+    """Make the story-card, lead and sharing renditions now, so the first visit is fast."""
     for article in articles:
         if article.lead_image:
-            article.lead_image.get_renditions(*CARD_RENDITIONS, *LEAD_RENDITIONS)
+            article.lead_image.get_renditions(
+                *CARD_RENDITIONS, *LEAD_RENDITIONS, SOCIAL_RENDITION, *RATIO_RENDITIONS
+            )
 
 
 def load_reader_voice(articles: dict[str, ArticlePage], content_dir: Path = CONTENT_DIR):
