@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
@@ -89,15 +90,38 @@ class HomePage(RoutablePageMixin, Page):
         context["is_home"] = True
         return context
 
+    def listing(self, request, template: str, context: dict) -> TemplateResponse:
+        # Rendered directly: the front page's own context is not needed here.
+        return TemplateResponse(request, template, {"page": self, "self": self, **context})
+
+    @path("archive/", name="archive")
+    def archive_index(self, request):
+        from .archive import months_with_articles
+
+        return self.listing(
+            request, "articles/archive_index.html", {"years": months_with_articles(self)}
+        )
+
+    @path("archive/<int:year>/<int:month>/", name="archive_month")
+    def archive_month(self, request, year, month):
+        from .archive import month_listing
+
+        listing = month_listing(self, year=year, month=month)
+        if listing is None:
+            raise Http404("No such month.")
+        articles, context = listing
+        return self.listing(
+            request,
+            "articles/archive_month.html",
+            {**context, "page_obj": paginate(request, articles)},
+        )
+
     @path("tags/<slug:tag>/", name="tag")
     def tag_page(self, request, tag):
         tag = get_object_or_404(Tag, slug=tag)
         articles = ArticlePage.objects.published().filter(tags=tag).for_listing()
-        # Rendered directly: the front page's own context is not needed here.
-        return TemplateResponse(
-            request,
-            "articles/tag_page.html",
-            {"page": self, "self": self, "tag": tag, "page_obj": paginate(request, articles)},
+        return self.listing(
+            request, "articles/tag_page.html", {"tag": tag, "page_obj": paginate(request, articles)}
         )
 
 
@@ -226,6 +250,14 @@ class ArticlePage(Page):
         FieldPanel("body"),
         InlinePanel("credits", label="Credit", heading="Credits"),
         FieldPanel("tags"),
+        InlinePanel(
+            "related_pins",
+            label="Related story",
+            heading="Related stories",
+            max_num=4,
+            help_text="Pinned first, in this order; stories sharing tags and section fill the "
+            "remaining places.",
+        ),
         FieldRowPanel([FieldPanel("updated_at"), FieldPanel("comments_mode")]),
     ]
     promote_panels = [
@@ -328,13 +360,32 @@ class ArticlePage(Page):
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
     def get_context(self, request, *args, **kwargs):
-        prefetch_related_objects([self], "bylines__person", "credits__person", "tags")
+        from .services import related_articles
+
         context = super().get_context(request, *args, **kwargs)
-        context["related"] = attach_sections(
-            ArticlePage.objects.published().sibling_of(self, inclusive=False).for_listing()[:4]
-        )
+        # A preview of a story never saved has no rows to relate to yet.
+        if self.pk:
+            prefetch_related_objects([self], "bylines__person", "credits__person", "tags")
+            context["related"] = related_articles(self)
         context["current_section"] = self.section
         return context
+
+
+class ArticleRelatedPin(Orderable):
+    """A related story an editor chose by hand."""
+
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="related_pins")
+    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("article")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["page", "article"], name="unique_related_pin"),
+            models.CheckConstraint(
+                condition=~models.Q(page=models.F("article")), name="related_pin_not_itself"
+            ),
+        ]
 
 
 class ArticleByline(Orderable):

@@ -2,6 +2,9 @@
 
 from itertools import chain
 
+from django.core.cache import cache
+from django.db.models import Case, Count, Q, Value, When
+
 from .models import ArticlePage, HomePage, SectionPage
 from .queries import attach_sections
 
@@ -49,3 +52,58 @@ def front_page(*, home: HomePage) -> dict:
         "latest": attach_sections(latest),
         "sections": sections,
     }
+
+
+RELATED = 4
+RELATED_SECONDS = 10 * 60  # a new story joins older stories' lists within ten minutes
+
+
+def related_ids(article: ArticlePage, *, limit: int = RELATED) -> list[int]:
+    """Pinned stories first, then those sharing most tags (same section first), newest first.
+
+    Only articles sharing a tag or the section are looked at, through indexed joins; the
+    result is cached, so a page view costs no scoring query.
+    """
+    key = f"newsdesk:related:{article.pk}:{limit}"
+    ids = cache.get(key)
+    if ids is not None:
+        return ids
+    published = ArticlePage.objects.published().exclude(pk=article.pk)
+    pins = list(article.related_pins.values_list("article_id", flat=True))
+    live = set(published.filter(pk__in=pins).values_list("pk", flat=True))
+    ids = [pk for pk in pins if pk in live]
+    tag_ids = list(article.tagged_items.values_list("tag_id", flat=True))
+    section_path = article.path[: -article.steplen]
+    if len(ids) < limit and tag_ids:
+        by_tags = (
+            published.exclude(pk__in=ids)
+            .filter(tagged_items__tag_id__in=tag_ids)
+            .annotate(
+                shared=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids)),
+                same_section=Case(
+                    When(path__startswith=section_path, then=Value(1)), default=Value(0)
+                ),
+            )
+            .order_by("-shared", "-same_section", "-first_published_at", "-pk")
+            .values_list("pk", flat=True)[: limit - len(ids)]
+        )
+        ids += list(by_tags)
+    if len(ids) < limit:
+        siblings = (
+            published.exclude(pk__in=ids)
+            .filter(path__startswith=section_path, depth=article.depth)
+            .order_by("-first_published_at", "-pk")
+            .values_list("pk", flat=True)[: limit - len(ids)]
+        )
+        ids += list(siblings)
+    cache.set(key, ids, RELATED_SECONDS)
+    return ids
+
+
+def related_articles(article: ArticlePage, *, limit: int = RELATED) -> list[ArticlePage]:
+    """Story cards for the related rail; anything unpublished since it was cached drops out."""
+    ids = related_ids(article, limit=limit)
+    if not ids:
+        return []
+    cards = {a.pk: a for a in ArticlePage.objects.published().filter(pk__in=ids).for_listing()}
+    return attach_sections([cards[pk] for pk in ids if pk in cards])

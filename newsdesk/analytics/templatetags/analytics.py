@@ -12,6 +12,10 @@ def most_read_box(limit: int = 5) -> dict:
     return most_read_lists(limit=limit)
 
 
-@register.simple_tag
-def view_beacon_url(article) -> str:
+@register.simple_tag(takes_context=True)
+def view_beacon_url(context, article) -> str:
+    """Where the page reports a read; nothing for previews, which are not reads."""
+    request = context.get("request")
+    if not article.pk or getattr(request, "is_preview", False):
+        return ""
     return reverse("analytics:count", args=[article.pk])
