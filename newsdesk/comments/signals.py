@@ -1,7 +1,8 @@
 """Side effects of comments: notifications, sent after the transaction commits."""
 
 from django.dispatch import Signal, receiver
-from wagtail.contrib.frontend_cache.utils import purge_page_from_cache
+
+from newsdesk.caching.services import purge_article_page
 
 comment_posted = Signal()  # comment=
 comment_moderated = Signal()  # comment=
@@ -14,7 +15,7 @@ def on_post(sender, comment, **kwargs):
     if comment.status == comment.Status.PENDING:
         tasks.enqueue_moderator_digest()
     elif comment.status == comment.Status.APPROVED:
-        purge_page_from_cache(comment.article)
+        purge_article_page(comment.article_id)
         tasks.notify_reply.enqueue(comment.pk)
 
 
@@ -22,8 +23,9 @@ def on_post(sender, comment, **kwargs):
 def on_moderation(sender, comment, **kwargs):
     from . import tasks
 
-    # Any change of status can add or take away a comment the page shows.
-    purge_page_from_cache(comment.article)
+    # Any change of status can add or take away a comment the page shows (and the count on
+    # its cards); a comment taken away must not come back in a stale copy.
+    purge_article_page(comment.article_id, hard=True)
     if comment.status == comment.Status.APPROVED:
         tasks.notify_approved.enqueue(comment.pk)
         tasks.notify_reply.enqueue(comment.pk)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
-from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -159,10 +157,3 @@ def corrections_listing():
         .defer("article__body")
         .order_by("-noted_at", "-pk")
     )
-
-
-def listing_urls(*, root_url: str) -> list[str]:
-    """Every page of /corrections/ as it stands, for purging."""
-    pages = max(1, math.ceil(corrections_listing().count() / PAGE_SIZE))
-    base = root_url.rstrip("/") + reverse("corrections:index")
-    return [base] + [f"{base}?page={number}" for number in range(1, pages + 2)]

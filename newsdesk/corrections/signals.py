@@ -2,20 +2,18 @@
 "Updated" time in step when an editor republishes it."""
 
 from django.dispatch import Signal, receiver
-from wagtail.contrib.frontend_cache.utils import purge_page_from_cache, purge_urls_from_cache
 from wagtail.signals import page_published
+
+from newsdesk.caching.services import purge_article_page
+from newsdesk.caching.tags import CORRECTIONS
 
 notes_changed = Signal()  # article=
 
 
 @receiver(notes_changed)
 def purge_pages(sender, article, **kwargs):
-    from .services import listing_urls
-
-    purge_page_from_cache(article)
-    site = article.get_site()
-    if site is not None:
-        purge_urls_from_cache(listing_urls(root_url=site.root_url))
+    # The article (its notes box, its "Updated" time on cards) and the corrections page.
+    purge_article_page(article.pk, also=[CORRECTIONS])
 
 
 @receiver(page_published)

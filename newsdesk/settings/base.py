@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "newsdesk.analytics",
     "newsdesk.demo",
     "newsdesk.publishing",
+    "newsdesk.caching",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.settings",
@@ -154,10 +155,38 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsdesk",
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsdesk-pages",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        },
+    }
+
+# The page cache (newsdesk/caching, docs/caching.md): anonymous GETs answered from the "pages"
+# cache before Django runs, purged by cache tags. With the in-process cache, purges reach
+# every process (gunicorn's workers, the task worker) through a small shared file.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024
+PAGE_CACHE_SKIP_PREFIXES = ["/static/", "/media/", "/documents/"]
+PAGE_CACHE_TAG_FILE = DATA_DIR / "page-cache-tags"
+# Varnish in front (deploy/varnish/default.vcl): purged by URL (PURGE) and by tag (BAN).
+VARNISH_URL = os.environ.get("VARNISH_URL", "")
+WAGTAILFRONTENDCACHE = (
+    {"varnish": {"BACKEND": "newsdesk.caching.backends.VarnishBackend", "LOCATION": VARNISH_URL}}
+    if VARNISH_URL
+    else {}
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -8,6 +8,8 @@ from .base import *  # noqa: F403
 from .base import SECRET_KEY, STORAGES, env_bool
 
 DEBUG = env_bool("DEBUG", False)
+# While debugging, template and code changes should show at once: no page cache unless asked.
+PAGE_CACHE = env_bool("PAGE_CACHE", not DEBUG)
 # A fixed key is fine for a local demo; production refuses to start without SECRET_KEY.
 SECRET_KEY = SECRET_KEY or "newsdesk-dev-only-not-secret"  # noqa: S105
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -11,7 +11,13 @@ SECRET_KEY = "newsdesk-tests-only"  # noqa: S105
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
+# Off, so that tests see Django's own responses; the page cache's tests turn it on.
+PAGE_CACHE = False
+PAGE_CACHE_TAG_FILE = SCRATCH / "page-cache-tags"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 MEDIA_ROOT = SCRATCH / "media"
 SERVE_MEDIA = True

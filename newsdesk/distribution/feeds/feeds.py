@@ -25,6 +25,7 @@ from wagtail.models import Page, PageLogEntry, Site
 
 from newsdesk.articles.models import ArticlePage, HomePage, SectionPage
 from newsdesk.articles.queries import ArticlePageQuerySet, attach_sections
+from newsdesk.caching.tags import add_tags, subject_tags
 from newsdesk.distribution.models import Distribution
 from newsdesk.people.models import PersonPage
 
@@ -117,6 +118,7 @@ class ArticleFeed(Feed):
             raise Http404("No site is configured for this host.")
         home = HomePage.objects.get(pk=site.root_page_id)
         subject = self.find(home, **kwargs)
+        add_tags(*subject_tags(subject))  # purged with the section, person or tag's list
         return Source(
             request=request,
             site=site,
