@@ -64,7 +64,9 @@ def related_ids(article: ArticlePage, *, limit: int = RELATED) -> list[int]:
     Only articles sharing a tag or the section are looked at, through indexed joins; the
     result is cached, so a page view costs no scoring query.
     """
-    key = f"newsdesk:related:{article.pk}:{limit}"
+    # Publishing the article again (say, with new pins) starts a fresh entry.
+    stamp = article.last_published_at.timestamp() if article.last_published_at else 0
+    key = f"newsdesk:related:{article.pk}:{stamp}:{limit}"
     ids = cache.get(key)
     if ids is not None:
         return ids
