@@ -10,7 +10,7 @@ import time
 from . import harness
 
 # Each module registers its benchmarks when imported.
-MODULES = ("bench.corpus_bench", "bench.sitemaps", "bench.feeds")
+MODULES = ("bench.corpus_bench", "bench.sitemaps", "bench.feeds", "bench.search")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -284,10 +284,13 @@ class ArticlePage(Page):
     # Reader search (newsdesk/search): headline > dek > names (section, authors, desk byline,
     # tags) > body. PostgreSQL turns the distinct boosts into tsvector weights A, B, C, D
     # (10, 4, 2, none); SQLite weighs the headline against the rest (newsdesk/search/backend.py);
-    # Elasticsearch/OpenSearch use the boosts as they are. The title entry replaces Page's.
+    # Elasticsearch/OpenSearch use the boosts as they are. The title entry replaces Page's;
+    # "headline" indexes it again, into the body vector, so that PostgreSQL can match every
+    # word with the GIN index on body alone (newsdesk/search/backend.py).
     search_fields = [
         *Page.search_fields,
         index.SearchField("title", boost=10),
+        index.SearchField("headline", boost=10),
         index.SearchField("dek", boost=4),
         index.SearchField("body"),
         index.SearchField("byline_text", boost=2),
