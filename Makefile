@@ -49,7 +49,7 @@ screenshots: env node_modules/.installed ## Write PNGs of the main pages to docs
 bench: env ## Benchmarks on PostgreSQL into bench/results.md (BENCH=sitemaps runs one)
 	@$(PY) -m bench $(BENCH)
 
-services: ## Start throwaway PostgreSQL on loopback (used by make test)
+services: ## Start throwaway PostgreSQL, Redis and Varnish on loopback (used by make test)
 	@scripts/services start
 
 clean: ## Remove the environment, the demo database and media
