@@ -6,6 +6,9 @@ Here the same notifiers run in a task enqueued on commit. Each of ours is connec
 Wagtail's own `dispatch_uid`, so whichever app is ready first, only ours stays connected.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_tasks import task
@@ -42,6 +45,19 @@ NOTIFIERS = {
 }
 
 
+_muted: ContextVar[bool] = ContextVar("newsdesk_workflow_emails_muted", default=False)
+
+
+@contextmanager
+def muted():
+    """No review emails for what happens inside (the demo loader's workflow states)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 @task()
 def send_workflow_email(name: str, instance_pk: int, user_pk: int | None) -> None:
     _signal, sender, notifier, _uid = NOTIFIERS[name]
@@ -54,6 +70,8 @@ def send_workflow_email(name: str, instance_pk: int, user_pk: int | None) -> Non
 
 def _deferred(name: str):
     def receiver(sender, instance, user=None, **kwargs):
+        if _muted.get():
+            return
         user_pk = user.pk if user is not None else None
         transaction.on_commit(
             lambda: send_workflow_email.enqueue(name, instance.pk, user_pk), robust=True

@@ -192,3 +192,17 @@ def test_my_work_for_a_moderator_is_about_comments(client, people, live_article)
     html = client.get("/admin/").content.decode()
     assert "You moderated 1 comment in the last 7 days" in html
     assert 'data-my-work="drafts"' not in html
+
+
+def test_muted_submissions_mail_nobody(
+    client, people, make_draft, edit_form, django_capture_on_commit_callbacks
+):
+    from newsdesk.newsroom import notifications
+
+    draft = make_draft(people["contributor"], "Quiet demo submission")
+    client.force_login(people["contributor"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True), notifications.muted():
+        submit(client, draft, edit_form)
+    assert mail.outbox == []
+    assert WorkflowState.objects.filter(object_id=str(draft.pk), status="in_progress").exists()
