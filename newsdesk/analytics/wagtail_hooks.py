@@ -1,16 +1,9 @@
 """Readership in the admin: a sortable report of reads, with a two-week chart per article."""
 
-from django.urls import path, reverse
-from django.utils.functional import cached_property
-from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.reports import ReportView
-from wagtail.models import Page
-from wagtail.permissions import policy_registry
 
 from newsdesk.articles.models import ArticlePage
-from newsdesk.ratings.wagtail_hooks import EDITOR_PERMISSIONS, can_see_ratings
+from newsdesk.core.admin_reports import ArticleReportView, register_report
 
 from .services import daily_views, with_view_totals
 
@@ -34,14 +27,12 @@ class ChartColumn(Column):
         return context
 
 
-class ReadershipReportView(ReportView):
+class ReadershipReportView(ArticleReportView):
     page_title = "Most read"
     header_icon = "view"
     index_url_name = "readership_report"
     index_results_url_name = "readership_report_results"
-    any_permission_required = EDITOR_PERMISSIONS
     default_ordering = "-views_day"
-    paginate_by = 50
     columns = [
         TitleColumn("title", label="Article", url_name="wagtailadmin_pages:edit"),
         Column("views_day", label="Last 24 hours", sort_key="views_day"),
@@ -50,10 +41,6 @@ class ReadershipReportView(ReportView):
         Column("first_published_at", label="Published", sort_key="first_published_at"),
     ]
     list_export = ["title", "views_day", "views_week", "first_published_at"]
-
-    @cached_property
-    def permission_policy(self):
-        return policy_registry.get_by_type(Page)
 
     def get_base_queryset(self):
         return with_view_totals(ArticlePage.objects.published()).only(
@@ -77,25 +64,4 @@ class ReadershipReportView(ReportView):
         return paginator, page, object_list, is_paginated
 
 
-class ReadershipMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_see_ratings(request.user)
-
-
-@hooks.register("register_admin_urls")
-def register_readership_urls():
-    return [
-        path("readership/", ReadershipReportView.as_view(), name="readership_report"),
-        path(
-            "readership/results/",
-            ReadershipReportView.as_view(results_only=True),
-            name="readership_report_results",
-        ),
-    ]
-
-
-@hooks.register("register_admin_menu_item")
-def register_readership_menu_item():
-    return ReadershipMenuItem(
-        "Most read", reverse("readership_report"), name="readership", icon_name="view", order=165
-    )
+register_report(ReadershipReportView, slug="readership", label="Most read", icon="view", order=165)
