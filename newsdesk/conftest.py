@@ -46,6 +46,19 @@ def django_db_setup(django_test_environment, django_db_blocker):
         teardown_databases(config, verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """An empty cache for every test.
+
+    Rolled-back tests hand the same primary keys out again, so an entry keyed by one (Wagtail's
+    rendition cache, related-story ids) must not outlive the test that wrote it.
+    """
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """A real Redis (TEST_REDIS_URL, set by scripts/test); CI fails without one."""
