@@ -62,12 +62,11 @@ def fresh_cache():
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """A real Redis (TEST_REDIS_URL, set by scripts/test); CI fails without one."""
+    from newsdesk.core.testing import missing_service
+
     url = os.environ.get("TEST_REDIS_URL", "")
     if not url:
-        message = "TEST_REDIS_URL is not set: run the suite with `make test` (scripts/services)."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_service("TEST_REDIS_URL is not set: run the suite with `make test`.")
     return url
 
 

@@ -23,6 +23,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
 from newsdesk.caching.wsgi import health
+from newsdesk.core.testing import missing_service
 
 pytestmark = pytest.mark.live
 
@@ -37,10 +38,7 @@ def varnishd() -> str:
         "varnishd", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/usr/local/sbin"
     )
     if not path:
-        message = "varnishd is not installed (apt-get install varnish); scripts/test finds it."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_service("varnishd is not installed (apt-get install varnish).")
     return path
 
 

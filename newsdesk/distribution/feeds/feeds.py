@@ -93,7 +93,8 @@ class ArticleFeed(Feed):
         return None
 
     def scope(self, home: HomePage, subject) -> ArticlePageQuerySet:
-        raise NotImplementedError
+        """Everything published on the site; subclasses narrow it to their subject."""
+        return ArticlePage.objects.published().descendant_of(home)
 
     def __call__(self, request, *args, **kwargs):
         try:
@@ -262,8 +263,7 @@ def authors(article: ArticlePage, request) -> list[tuple[str, str | None]]:
 
 
 class SiteFeed(ArticleFeed):
-    def scope(self, home, subject):
-        return ArticlePage.objects.published().descendant_of(home)
+    """The whole site: the base scope, unnarrowed."""
 
 
 class SectionFeed(ArticleFeed):
@@ -271,7 +271,7 @@ class SectionFeed(ArticleFeed):
         return SectionPage.objects.live().public().child_of(home).get(slug=slug)
 
     def scope(self, home, subject):
-        return ArticlePage.objects.published().child_of(subject)
+        return super().scope(home, subject).child_of(subject)
 
     def title(self, source):
         return f"{source.subject.title} · {source.site.site_name}"
@@ -289,7 +289,7 @@ class AuthorFeed(ArticleFeed):
 
     def scope(self, home, subject):
         # As on the person's page: the articles with them in the byline.
-        return ArticlePage.objects.published().filter(bylines__person=subject)
+        return super().scope(home, subject).filter(bylines__person=subject)
 
     def title(self, source):
         return f"{source.subject.title} · {source.site.site_name}"
@@ -307,7 +307,7 @@ class TagFeed(ArticleFeed):
         return Tag.objects.get(slug=slug)
 
     def scope(self, home, subject):
-        return ArticlePage.objects.published().descendant_of(home).filter(tags=subject)
+        return super().scope(home, subject).filter(tags=subject)
 
     def title(self, source):
         return f"{source.subject.name} · {source.site.site_name}"

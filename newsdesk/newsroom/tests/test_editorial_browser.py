@@ -25,25 +25,16 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
 from newsdesk.core.browser import axe_violations, open_page
+from newsdesk.core.testing import database_url
 from newsdesk.newsroom.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
 WORKER_DEADLINE = timedelta(seconds=60)
-
-
-def database_url() -> str:
-    conf = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{conf['NAME']}"
-    return (
-        f"postgres://{conf['USER']}:{conf['PASSWORD']}@{conf['HOST']}:{conf['PORT']}/{conf['NAME']}"
-    )
 
 
 def log_in(browser, base: str, username: str):

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from wagtail.models import Page, PageLogEntry, Revision
 from wagtail.signals import page_published
 
 from newsdesk.articles.models import ArticlePage, SectionPage
+from newsdesk.core.testing import database_url
 from newsdesk.demo import factories
 from newsdesk.users.models import User
 
@@ -125,15 +125,6 @@ def test_admin_publish_that_fails_halfway_leaves_nothing_behind(client):
     assert PageLogEntry.objects.filter(
         page=article, action="wagtail.publish", revision_id=article.live_revision_id
     ).exists()
-
-
-def database_url() -> str:
-    conf = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{conf['NAME']}"
-    return (
-        f"postgres://{conf['USER']}:{conf['PASSWORD']}@{conf['HOST']}:{conf['PORT']}/{conf['NAME']}"
-    )
 
 
 KILLS = 100

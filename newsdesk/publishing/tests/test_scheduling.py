@@ -11,11 +11,11 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from wagtail.models import Revision
 
 from newsdesk.articles.models import ArticlePage, SectionPage
+from newsdesk.core.testing import database_url
 from newsdesk.demo import factories
 from newsdesk.publishing.services import publish_due
 
@@ -83,15 +83,6 @@ def test_expiry_unpublishes():
     article.refresh_from_db()
     assert not article.live and article.expired
     assert "A story with a shelf life" in run.expired
-
-
-def database_url() -> str:
-    conf = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{conf['NAME']}"
-    return (
-        f"postgres://{conf['USER']}:{conf['PASSWORD']}@{conf['HOST']}:{conf['PORT']}/{conf['NAME']}"
-    )
 
 
 @pytest.mark.live
