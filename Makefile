@@ -46,7 +46,7 @@ assets-check: node_modules/.installed ## Fail if the committed CSS differs from 
 screenshots: env node_modules/.installed ## Write PNGs of the main pages to docs/screenshots/
 	@$(PY) -m newsdesk.demo.screenshots docs/screenshots
 
-bench: env ## Benchmarks on PostgreSQL into bench/results.md (BENCH=sitemaps runs one)
+bench: env ## Benchmarks on PostgreSQL into bench/RESULTS.md (BENCH=sitemaps runs one)
 	@$(PY) -m bench $(BENCH)
 
 services: ## Start throwaway PostgreSQL, Redis and Varnish on loopback (used by make test)

@@ -7,5 +7,5 @@ Django models inside the function: the modules are imported before Django is set
 
 The harness prepares a PostgreSQL database of its own (``newsdesk_bench``), migrates it,
 loads the demo once and makes sure the generated corpus (``bench/corpus.py``, 100,000
-articles by default) is there; results are printed and written to ``bench/results.md``.
+articles by default) is there; results are printed and written to ``bench/RESULTS.md``.
 """

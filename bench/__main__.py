@@ -1,4 +1,4 @@
-"""`python -m bench [names...]`: run benchmarks on PostgreSQL and record them in results.md."""
+"""`python -m bench [names...]`: run benchmarks on PostgreSQL and record them in bench/RESULTS.md."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         "--articles", type=int, default=100_000, help="generated articles (default 100,000)"
     )
     parser.add_argument(
-        "--no-write", action="store_true", help="print the results; leave bench/results.md"
+        "--no-write", action="store_true", help="print the results; leave bench/RESULTS.md"
     )
     args = parser.parse_args(argv)
     if args.list:

@@ -3,7 +3,7 @@
 A benchmark is a function registered with ``@benchmark``; it gets a ``Context`` and returns a
 ``Report`` (tables of rows and notes). ``python -m bench`` prepares Django and the database
 once, runs the benchmarks asked for, prints their tables and rewrites their sections of
-``bench/results.md``, leaving the sections of benchmarks that did not run as they were.
+``bench/RESULTS.md``, leaving the sections of benchmarks that did not run as they were.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "results.md"
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 BENCH_DATABASE = "newsdesk_bench"
 HOST = "localhost"
 MEDIA = ROOT / "var" / "bench" / "media"  # MEDIA_ROOT in newsdesk/settings/bench.py
