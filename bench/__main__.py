@@ -10,7 +10,13 @@ import time
 from . import harness
 
 # Each module registers its benchmarks when imported.
-MODULES = ("bench.corpus_bench", "bench.sitemaps", "bench.feeds", "bench.search")
+MODULES = (
+    "bench.corpus_bench",
+    "bench.sitemaps",
+    "bench.feeds",
+    "bench.search",
+    "bench.throughput",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

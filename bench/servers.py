@@ -1,0 +1,220 @@
+"""Servers the side-by-side benchmarks start and stop: gunicorn, Varnish and nginx on loopback.
+
+Each runs on a free port of 127.0.0.1, in the foreground of a child process whose output goes
+to a log file under var/bench/logs/ (named in errors), and is stopped by its own pid when the
+`ExitStack` it was entered into closes. A missing program raises `Missing`, which says how to
+install it; the benchmarks turn that into a note instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from .harness import ROOT
+
+LOGS = ROOT / "var" / "bench" / "logs"
+VCL = ROOT / "deploy" / "varnish" / "default.vcl"
+WORKERS = 2  # as `make run` (serve_site): two gunicorn workers of four threads each
+THREADS = 4
+
+
+class Missing(Exception):
+    """A program the benchmark needs is not installed; the message says how to install it."""
+
+
+def program(name: str, *, hint: str) -> str:
+    path = shutil.which(name, path=f"{os.environ.get('PATH', '')}:/usr/sbin:/usr/local/sbin")
+    if not path:
+        raise Missing(f"{name} is not installed: {hint}")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(port: int, path: str, *, host: str = "localhost", headers=None, timeout: float = 30):
+    """(status, headers with lower-case names, body) of one GET on 127.0.0.1:port."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers={"Host": f"{host}:{port}", **(headers or {})})
+        response = connection.getresponse()
+        found = {name.lower(): value for name, value in response.getheaders()}
+        return response.status, found, response.read()
+    finally:
+        connection.close()
+
+
+@contextmanager
+def process(name: str, command: list[str], *, port: int, env=None, cwd=None, ready="/"):
+    """Run `command` until the block ends; wait until GET `ready` on `port` answers at all."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log_path = LOGS / f"{name}.log"
+    with log_path.open("w") as log:
+        child = subprocess.Popen(  # noqa: S603 - our programs, our arguments
+            command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True
+        )
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    get(port, ready, timeout=10)
+                    break
+                except OSError:
+                    pass
+                if child.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"{name} did not start (see {log_path.relative_to(ROOT)}):\n"
+                        + log_path.read_text()[-2000:]
+                    )
+                time.sleep(0.2)
+            yield child
+        finally:
+            stop(child)
+
+
+def stop(child: subprocess.Popen) -> None:
+    """TERM the child's own process group (gunicorn's workers with it), KILL if it lingers."""
+    if child.poll() is not None:
+        return
+    os.killpg(child.pid, signal.SIGTERM)
+    try:
+        child.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+
+
+def newsdesk_env(**extra: str) -> dict[str, str]:
+    """The environment of this run (bench settings, bench database, key) for a server."""
+    env = {name: value for name, value in os.environ.items() if name != "REDIS_URL"}
+    return {**env, **extra}
+
+
+@contextmanager
+def newsdesk(name: str, **env: str):
+    """Newsdesk's WSGI application (page cache included) in gunicorn, as `make run` serves it.
+
+    The access log is off: `make run` prints it to the terminal, which no production server
+    does and which would cost every request a write.
+    """
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [
+        str(gunicorn),
+        "newsdesk.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={WORKERS}",
+        f"--threads={THREADS}",
+        "--graceful-timeout=5",
+        "--no-control-socket",  # one per user by default: two servers would share it
+    ]
+    with process(name, command, port=port, env=newsdesk_env(**env), cwd=ROOT, ready="/healthz"):
+        yield port
+
+
+@contextmanager
+def varnish(backend_port: int):
+    """varnishd with the deployed VCL, its backend pointed at `backend_port`. Yields its port."""
+    varnishd = program("varnishd", hint="apt-get install varnish")
+    workdir = Path(tempfile.mkdtemp(prefix="newsdesk-bench-varnish-"))
+    workdir.chmod(0o755)  # varnishd drops to its own user, which must read the VCL
+    try:
+        vcl = re.sub(r'\.port = "\d+";', f'.port = "{backend_port}";', VCL.read_text(), count=1)
+        (workdir / "default.vcl").write_text(vcl)
+        port = free_port()
+        command = [
+            varnishd, "-F", "-a", f"127.0.0.1:{port}", "-f", str(workdir / "default.vcl"),
+            "-s", "malloc,256m", "-n", str(workdir / "state"),
+        ]  # fmt: skip
+        with process("varnish", command, port=port, ready="/healthz"):
+            yield port
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+NGINX_CONF = """\
+worker_processes {workers};
+pid {pid};
+error_log {error_log} warn;
+daemon off;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    types {{ text/html html; application/rss+xml xml; text/css css; }}
+    default_type application/octet-stream;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+        location / {{ try_files $uri $uri/index.html =404; }}
+        location /feeds/ {{ types {{ }} default_type application/rss+xml; }}
+    }}
+}}
+"""
+
+
+@contextmanager
+def nginx(files: dict[str, bytes]):
+    """nginx serving `files` ({URL path: body}) as static files. Yields its port."""
+    binary = program(
+        "nginx", hint="apt-get install nginx-light (the bench starts it itself on loopback)"
+    )
+    workdir = Path(tempfile.mkdtemp(prefix="newsdesk-bench-nginx-"))
+    workdir.chmod(0o755)  # nginx's workers drop to an unprivileged user, which must read them
+    root = workdir / "html"
+    for path, body in files.items():
+        target = root / path.strip("/") / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+    try:
+        port = free_port()
+        conf = workdir / "nginx.conf"
+        conf.write_text(
+            NGINX_CONF.format(
+                workers=WORKERS,
+                pid=workdir / "nginx.pid",
+                error_log=workdir / "error.log",
+                temp=workdir,
+                port=port,
+                root=root,
+            )
+        )
+        command = [binary, "-c", str(conf), "-p", str(workdir), "-e", str(workdir / "error.log")]
+        with process("nginx", command, port=port):
+            yield port
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def redis_url() -> str:
+    """Redis of scripts/services, database 7 (the tests use 0): the production page cache."""
+    result = subprocess.run(  # noqa: S603 - our script
+        [str(ROOT / "scripts" / "services"), "redis-url"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise Missing(f"Redis is needed for the production stack: {result.stderr.strip()}")
+    return re.sub(r"/\d*$", "/7", result.stdout.strip().splitlines()[-1])

@@ -1,0 +1,147 @@
+"""Throughput side by side: Newsdesk's page cache, Varnish, nginx and a stock Wagtail site.
+
+Four systems on this machine, one after another in one run, under the same wrk load (see
+wrk.py), on home, a section, the long article (pages.py) and the site feed:
+
+- Newsdesk embedded default: gunicorn as `make run` starts it, the in-process page cache
+  answering hits (newsdesk/caching/wsgi.py);
+- Newsdesk production stack: Varnish with deploy/varnish/default.vcl in front of gunicorn,
+  whose page cache is in Redis;
+- nginx serving the bytes those pages just answered with, as static files: the limit;
+- stock Wagtail from PyPI with the same article text (peer.py): the reference peer.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+from . import peer, servers, wrk
+from .harness import Context, Report, Table, benchmark, ms
+from .pages import article_text, pages
+
+EMBEDDED = "Newsdesk embedded (page cache hit)"
+VARNISH = "Newsdesk production (Varnish hit)"
+NGINX = "nginx static file"
+STOCK = "stock Wagtail 8 (no cache)"
+FLOOR = "gunicorn floor: /healthz"
+TARGETS = [  # (what, faster, slower, at least)
+    ("embedded / stock Wagtail", EMBEDDED, STOCK, 30.0),
+    ("embedded / nginx", EMBEDDED, NGINX, 0.25),
+    ("Varnish / nginx", VARNISH, NGINX, 0.9),
+]
+WARM_UP = 1  # second of load before each measured run: every worker's cache fills
+
+
+def prime(port: int, path: str, *, cached: bool) -> bytes:
+    """GET `path` until it is a cache hit (if `cached`); its body. Fails on anything but 200."""
+    for _ in range(3):
+        status, headers, body = servers.get(port, path, timeout=120)  # a cold home: ~10 s
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status} on port {port}")
+        if not cached or headers.get("x-cache") == "HIT":
+            return body
+    raise RuntimeError(f"GET {path} on port {port} is never a cache hit: {headers}")
+
+
+def hits(port: int, path: str, count: int = 10) -> int:
+    return sum(servers.get(port, path)[1].get("x-cache") == "HIT" for _ in range(count))
+
+
+@benchmark("throughput", "Throughput side by side: page cache, Varnish, nginx, stock Wagtail")
+def throughput(context: Context) -> Report:
+    notes = []
+    paths = pages()
+    title, dek, body, words = article_text()
+    context.log("  the stock Wagtail site (var/bench/stock-wagtail)")
+    peer_path = peer.ensure_peer(title=title, intro=dek, body_html=body, log=context.log)
+    results: dict[tuple[str, str], wrk.Result | str] = {}
+    with ExitStack() as stack:
+        context.log("  starting gunicorn (twice), Varnish, nginx and the stock site")
+        embedded = stack.enter_context(servers.newsdesk("newsdesk-embedded"))
+        app = stack.enter_context(
+            servers.newsdesk("newsdesk-production", REDIS_URL=servers.redis_url())
+        )
+        varnish = stack.enter_context(servers.varnish(app))
+        saved = {path: prime(embedded, path, cached=True) for _, path in paths}
+        for _, path in paths:
+            prime(varnish, path, cached=True)
+        systems = {EMBEDDED: embedded, VARNISH: varnish}
+        try:
+            systems[NGINX] = stack.enter_context(servers.nginx(saved))
+        except servers.Missing as error:
+            notes.append(f"nginx: not measured. {error}")
+        stock = stack.enter_context(peer.serve())
+        prime(stock, peer_path, cached=False)
+        systems[STOCK] = stock
+        # Page by page, the systems one after another: the machine is shared, and what is
+        # compared should be measured as close together in time as possible.
+        for kind, path in paths:
+            for system, port in systems.items():
+                target = path if system != STOCK else (peer_path if kind == "article" else None)
+                if target is None:
+                    continue
+                context.log(f"  {kind}: {system} {target}")
+                wrk.run(port, target, seconds_=WARM_UP)
+                results[kind, system] = wrk.run(port, target)
+            if kind == "article":
+                context.log(f"  {kind}: {FLOOR}")
+                results[kind, FLOOR] = wrk.run(embedded, "/healthz")
+        for system, port in ((EMBEDDED, embedded), (VARNISH, varnish)):
+            counted = hits(port, paths[2][1])
+            if counted < 10:
+                notes.append(f"{system}: only {counted} of 10 article GETs after the run hit.")
+    return report(paths, results, notes, words=words, saved=saved)
+
+
+def report(paths, results, notes, *, words: int, saved: dict[str, bytes]) -> Report:
+    table = Table(["page", "system", "requests/s", "p50", "p99", "requests", "errors"])
+    for kind, path in paths:
+        for system in (EMBEDDED, VARNISH, NGINX, STOCK, FLOOR):
+            result = results.get((kind, system))
+            if result is None:
+                continue
+            table.add(
+                f"{kind} ({path})" if system == EMBEDDED else "",
+                system,
+                f"{result.requests_per_second:,.0f}",
+                ms(result.p50),
+                ms(result.p99),
+                f"{result.requests:,}",
+                result.errors,
+            )
+    ratios = Table(
+        ["ratio of requests/s", "page", "measured", "target", "verdict"], title="Targets"
+    )
+    for label, fast, slow, target in TARGETS:
+        for kind, _ in paths:
+            a, b = results.get((kind, fast)), results.get((kind, slow))
+            if a is None or b is None:
+                continue
+            value = a.requests_per_second / b.requests_per_second
+            verdict = "met" if value >= target else f"missed by {(1 - value / target):.0%}"
+            ratios.add(label, kind, f"{value:,.2f}x", f">= {target:g}x", verdict)
+    sizes = ", ".join(f"{kind} {len(saved[path]):,} B" for kind, path in paths)
+    notes = [
+        f"`{wrk.settings()}` on 127.0.0.1 with `Host: localhost`, after {WARM_UP} s of warm-up "
+        "load per page; one system under load at a time, all started; wrk shares the 2 cores "
+        "with the server it loads. Responses are not compressed (wrk sends no Accept-Encoding).",
+        f"gunicorn: {servers.WORKERS} workers x {servers.THREADS} threads (gthread) for Newsdesk "
+        "and the stock site alike, as `make run` starts it but without the access log; "
+        f"nginx: {servers.WORKERS} workers, access log off, sendfile.",
+        "Newsdesk embedded = the in-process page cache (LocMem in each worker, purge marks in a "
+        "shared file), the production settings (newsdesk/settings/bench.py) on the bench "
+        "PostgreSQL database rather than SQLite: a hit reads neither, so the database does not "
+        "change these figures; it lets every system serve the same corpus pages. "
+        "Newsdesk production = Varnish 7 (malloc 256 MB) in front of gunicorn with the page "
+        "cache in Redis.",
+        f"nginx serves the exact bytes the embedded server answered ({sizes}). The stock Wagtail "
+        f"site has one page, so it is measured on the article only: the same headline, "
+        f"standfirst and {words:,} words of body as the Newsdesk article, in the stock "
+        "base.html (`wagtail start`, production settings, SQLite, no cache).",
+        f"{FLOOR}: the same gunicorn as the embedded row answering a 3-byte response before "
+        "the page cache and Django (newsdesk/caching/wsgi.py `health`): the most any "
+        "application behind gunicorn can do here. When a cache hit comes close to it, the "
+        "cost is gunicorn's, not the cache's.",
+        *notes,
+    ]
+    return Report(tables=[table, ratios], notes=notes)
