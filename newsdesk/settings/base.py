@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "newsdesk.demo",
     "newsdesk.publishing",
     "newsdesk.caching",
+    "newsdesk.importers",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.settings",
