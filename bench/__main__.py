@@ -16,6 +16,9 @@ MODULES = (
     "bench.feeds",
     "bench.search",
     "bench.throughput",
+    "bench.firstview",
+    "bench.lighthouse",
+    "bench.publish",
 )
 
 

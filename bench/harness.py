@@ -252,6 +252,14 @@ def machine() -> str:
     )
 
 
+def load() -> str:
+    """The 1-minute load average: how busy the shared machine was (other work included)."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "unknown"
+
+
 def software() -> str:
     import django
     import wagtail
@@ -284,7 +292,7 @@ def section(benchmark: Benchmark, report: Report, *, command: str, context: str)
         f"<!-- bench:{benchmark.name} -->",
         f"## {benchmark.name}: {benchmark.title}",
         "",
-        f"Measured {when} on {machine()}; {context}.",
+        f"Measured {when} on {machine()}; {context}; load average {load()} when it ended.",
         f"Reproduce: `{command}`.",
         "",
     ]

@@ -148,8 +148,8 @@ def varnish(backend_port: int):
 
 NGINX_CONF = """\
 worker_processes {workers};
-pid {pid};
-error_log {error_log} warn;
+pid {workdir}/nginx.pid;
+error_log {workdir}/error.log warn;
 daemon off;
 events {{ worker_connections 1024; }}
 http {{
@@ -157,54 +157,73 @@ http {{
     sendfile on;
     tcp_nopush on;
     keepalive_requests 100000;
-    types {{ text/html html; application/rss+xml xml; text/css css; }}
+    include /etc/nginx/mime.types;
     default_type application/octet-stream;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
+    client_body_temp_path {workdir}/body;
+    proxy_temp_path {workdir}/proxy;
+    fastcgi_temp_path {workdir}/fastcgi;
+    uwsgi_temp_path {workdir}/uwsgi;
+    scgi_temp_path {workdir}/scgi;
     server {{
         listen 127.0.0.1:{port};
-        root {root};
-        location / {{ try_files $uri $uri/index.html =404; }}
-        location /feeds/ {{ types {{ }} default_type application/rss+xml; }}
+{server}
     }}
 }}
+"""
+STATIC_SERVER = """\
+        root {workdir}/html;
+        location / {{ try_files $uri $uri/index.html =404; }}
+        location /feeds/ {{ types {{ }} default_type application/rss+xml; }}
+"""
+# A web server in front, as production would have one: compression, uploads from disk.
+FRONT_SERVER = """\
+        gzip on;
+        gzip_comp_level 6;
+        gzip_types text/css application/javascript text/javascript application/rss+xml
+                   application/atom+xml application/xml image/svg+xml application/json;
+        location /media/ {{ alias {media}/; expires 1y; }}
+        location / {{
+            proxy_pass http://127.0.0.1:{backend};
+            proxy_set_header Host $http_host;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }}
 """
 
 
 @contextmanager
-def nginx(files: dict[str, bytes]):
-    """nginx serving `files` ({URL path: body}) as static files. Yields its port."""
+def _nginx(server: str, files: dict[str, bytes] | None = None, **values):
     binary = program(
         "nginx", hint="apt-get install nginx-light (the bench starts it itself on loopback)"
     )
     workdir = Path(tempfile.mkdtemp(prefix="newsdesk-bench-nginx-"))
     workdir.chmod(0o755)  # nginx's workers drop to an unprivileged user, which must read them
-    root = workdir / "html"
-    for path, body in files.items():
-        target = root / path.strip("/") / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(body)
     try:
+        for path, body in (files or {}).items():
+            target = workdir / "html" / path.strip("/") / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(body)
         port = free_port()
         conf = workdir / "nginx.conf"
+        values = {"workdir": workdir, "port": port, **values}
         conf.write_text(
-            NGINX_CONF.format(
-                workers=WORKERS,
-                pid=workdir / "nginx.pid",
-                error_log=workdir / "error.log",
-                temp=workdir,
-                port=port,
-                root=root,
-            )
+            NGINX_CONF.format(workers=WORKERS, server=server.format(**values), **values)
         )
         command = [binary, "-c", str(conf), "-p", str(workdir), "-e", str(workdir / "error.log")]
         with process("nginx", command, port=port):
             yield port
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def nginx(files: dict[str, bytes]):
+    """nginx serving `files` ({URL path: body}) as static files. Yields its port."""
+    return _nginx(STATIC_SERVER, files)
+
+
+def nginx_front(backend: int, media: Path):
+    """nginx in front of `backend`: gzip, /media/ from `media`, the rest proxied."""
+    return _nginx(FRONT_SERVER, backend=backend, media=media)
 
 
 def redis_url() -> str:
@@ -218,3 +237,16 @@ def redis_url() -> str:
     if result.returncode != 0:
         raise Missing(f"Redis is needed for the production stack: {result.stderr.strip()}")
     return re.sub(r"/\d*$", "/7", result.stdout.strip().splitlines()[-1])
+
+
+def warm(port: int, path: str, *, hits: int = 4) -> None:
+    """GET `path` until `hits` answers in a row are cache hits: every worker holds a copy."""
+    row = 0
+    for _ in range(40):
+        status, headers, _ = get(port, path, timeout=120)
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status} on port {port}")
+        row = row + 1 if headers.get("x-cache") == "HIT" else 0
+        if row == hits:
+            return
+    raise RuntimeError(f"GET {path} on port {port} is not a steady cache hit")
