@@ -78,8 +78,8 @@ def queries() -> list[tuple[str, dict]]:
 
 
 def result_count(html: str) -> str:
-    if found := re.search(r'class="search-summary">\s*<span>(\d+) results?', html):
-        return f"{int(found.group(1)):,}"
+    if found := re.search(r'class="search-summary">\s*<span>(More than )?(\d+) results?', html):
+        return f"{found.group(1) or ''}{int(found.group(2)):,}"
     return "0" if "No articles match" in html else "-"
 
 

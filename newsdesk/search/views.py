@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from newsdesk.articles.models import ArticleByline, ArticlePage, SectionPage, paginate
 from newsdesk.people.models import PersonPage
 
+from . import backend
 from .highlight import Marker, lead_text
 from .query import MAX_QUERY_LENGTH, ReaderQuery
 from .suggest import did_you_mean
@@ -218,6 +219,7 @@ def search(request):
         "types": ArticlePage.ArticleType.choices,
         "sorts": SORTS,
         "max_length": MAX_QUERY_LENGTH,
+        "results_cap": backend.RESULTS_CAP,
         "suggestion": suggestion,
         "suggestion_query": suggestion_query if suggestion else "",
         "page_query": urlencode(kept) + "&" if kept else "",
