@@ -185,7 +185,9 @@ def search(request):
         else:
             results = articles.search(query.search_query())
     elif filters.active:
-        results = articles  # browsing a section, an author or dates: newest first
+        # Browsing a section, an author or dates: newest first, counted up to the same cap
+        # as a search (the section's own page lists everything).
+        results = articles[: backend.RESULTS_CAP + 1]
 
     page_obj = paginate(request, results) if results is not None else None
     suggestion = None

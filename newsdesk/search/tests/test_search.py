@@ -187,6 +187,16 @@ def test_filters_combine_and_browse_without_a_query(client, spread):
     assert dates == sorted(dates, reverse=True)
 
 
+def test_browsing_without_words_counts_up_to_the_cap(client, monkeypatch):
+    monkeypatch.setattr(backend, "RESULTS_CAP", 3)
+    for n in range(5):
+        article(headline=f"{WORD} note {n}", published_at=factories.hours_ago(n + 1))
+    browse = search(client, section="world")
+    assert browse.context["page_obj"].paginator.count == 4
+    assert "More than 3 results" in html(browse)
+    assert result_titles(browse)[0] == f"{WORD} note 0"
+
+
 def test_sort_by_newest(client, spread):
     newest = result_titles(search(client, q=WORD, sort="newest"))
     assert newest == [
