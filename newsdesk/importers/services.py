@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from taggit.models import Tag
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.images.fields import WagtailImageField
 from wagtail.models import Page
@@ -32,11 +33,13 @@ from newsdesk.articles.models import (
     ArticleByline,
     ArticleCredit,
     ArticlePage,
+    ArticleRelatedPin,
     HomePage,
     SectionPage,
 )
 from newsdesk.comments.models import Comment
 from newsdesk.comments.services import comment_store
+from newsdesk.pages.models import StandardPage
 from newsdesk.people.models import PeopleIndexPage, PersonPage
 
 from .records import Upserted, checksum, clean_source_id, lookup, record
@@ -85,19 +88,30 @@ def upsert_person(
     email: str = "",
     website: str = "",
     location: str = "",
+    bio_html: str | None = None,
+    photo=None,
 ) -> Upserted[PersonPage]:
     """A published profile under /people/ (one with the same slug is adopted). `bio` is plain
-    text, paragraphs separated by blank lines."""
+    text, paragraphs separated by blank lines; `bio_html` is rich text already cleaned (as in a
+    Newsdesk export) and replaces it. `photo` is an image."""
     source_id = clean_source_id(source_id)
     name = " ".join(name.split())
     if not name:
         raise ValueError("A person needs a name.")
     slug = _slug(slug or name, "person")
     digest = checksum(name, slug, bio, role, kind, email, website, location)
+    if bio_html is not None or photo is not None:  # digests of older imports stay valid
+        digest = checksum(digest, bio_html, photo)
 
     def fill(person: PersonPage) -> None:
         person.title = person.draft_title = name[:255]
-        person.bio = "".join(f"<p>{escape(p.strip())}</p>" for p in bio.split("\n\n") if p.strip())
+        person.bio = (
+            bio_html
+            if bio_html is not None
+            else "".join(f"<p>{escape(p.strip())}</p>" for p in bio.split("\n\n") if p.strip())
+        )
+        if photo is not None:
+            person.photo = photo
         person.role, person.kind, person.location = role[:120], kind, location[:120]
         person.email, person.website = email, website
 
@@ -312,12 +326,16 @@ def upsert_article(
     published_at: datetime | None = None,
     updated_at: datetime | None = None,
     owner=None,
+    page_fields: Mapping[str, object] | None = None,
+    related: Sequence[ArticlePage] | None = None,
 ) -> Upserted[ArticlePage]:
     """An article under `section`, as a draft, published or scheduled per `status`.
 
     `body` is a list of raw blocks (see `blocks.py`); `credits` are (role, person or name)
     pairs with roles from `ArticleCredit.Role`; `published_at` back-dates a publication or
     sets when a scheduled one goes live. A draft never touches a live page's live version.
+    `page_fields` sets further fields as given (seo_title, search_description, social_image,
+    comments_mode); `related` replaces the pinned related stories (left alone when None).
     """
     source_id = clean_source_id(source_id)
     status = ArticleStatus(status)
@@ -350,6 +368,9 @@ def upsert_article(
     digest = checksum(
         fields, section, list(bylines), list(credits), tag_names, status, published_at, slug
     )
+    if page_fields or related is not None:  # digests of older imports stay valid
+        digest = checksum(digest, dict(page_fields or {}), related and list(related))
+    fields.update(page_fields or {})
     stored, page = lookup(source=source, kind="article", source_id=source_id)
     if page is not None and stored.checksum == digest:
         return Upserted(page, "article", "unchanged")
@@ -377,6 +398,8 @@ def upsert_article(
     ]
     target.tags.clear()
     target.tags.add(*dict.fromkeys(tag_names))
+    if related is not None:
+        target.related_pins = [ArticleRelatedPin(article=other) for other in related]
     if created:
         section.add_child(instance=page)
     elif not draft_only:
@@ -456,3 +479,72 @@ def upsert_comment(
             comment.created_at = posted_at
     record(source=source, kind="comment", source_id=source_id, obj=comment, digest=digest)
     return Upserted(comment, "comment", "created" if created else "updated")
+
+
+# Standard pages and redirects -----------------------------------------------------------
+
+
+@transaction.atomic
+def upsert_standard_page(
+    *,
+    source: str,
+    source_id: str | int,
+    title: str,
+    slug: str = "",
+    intro: str = "",
+    body: Sequence[dict] = (),
+    status: ArticleStatus | str = ArticleStatus.PUBLISHED,
+    published_at: datetime | None = None,
+) -> Upserted[StandardPage]:
+    """A plain page (About, Contact) under the home page, published or a draft. A draft
+    re-import saves a revision and leaves a live page's live version alone."""
+    source_id = clean_source_id(source_id)
+    status = ArticleStatus(status)
+    title = " ".join(title.split())[:255]
+    if not title:
+        raise ValueError("A page needs a title.")
+    fields = {"title": title, "draft_title": title, "intro": intro}
+    fields["body"] = _block_ids(source, source_id, body)
+    digest = checksum(fields, status, published_at, slug)
+    stored, page = lookup(source=source, kind="page", source_id=source_id)
+    if page is not None and stored.checksum == digest:
+        return Upserted(page, "page", "unchanged")
+    home, created = _home(), page is None
+    if created:
+        page = StandardPage(slug=_free_slug(home, _slug(slug or title, "page")), live=False)
+    draft_only = page.live and status == ArticleStatus.DRAFT
+    target = page.get_latest_revision_as_object() if draft_only else page
+    for name, value in fields.items():
+        setattr(target, name, value)
+    if created:
+        home.add_child(instance=page)
+    elif not draft_only:
+        page.save()
+    revision = target.save_revision()
+    if status != ArticleStatus.DRAFT:
+        revision.publish(skip_permission_checks=True)
+        if published_at:
+            StandardPage.objects.filter(pk=page.pk).update(first_published_at=published_at)
+        page.refresh_from_db()
+    record(source=source, kind="page", source_id=source_id, obj=page, digest=digest)
+    return Upserted(page, "page", "created" if created else "updated")
+
+
+@transaction.atomic
+def upsert_redirect(*, old_path: str, page: Page) -> Upserted[Redirect] | None:
+    """A permanent redirect from a source's old URL (path, or full URL) to `page`, for every
+    site; None when the old path is the page's own path (a redirect would loop)."""
+    old_path = Redirect.normalise_path(old_path)
+    if old_path in ("", "/"):
+        raise ValueError("An old URL to redirect needs a path.")
+    parts = page.get_url_parts()
+    if parts and Redirect.normalise_path(parts[2]) == old_path:
+        return None
+    redirect = Redirect.objects.filter(old_path=old_path, site=None).first()
+    if redirect is not None and redirect.redirect_page_id == page.pk:
+        return Upserted(redirect, "redirect", "unchanged")
+    created = redirect is None
+    redirect = redirect or Redirect(old_path=old_path, site=None)
+    redirect.redirect_page, redirect.redirect_link, redirect.is_permanent = page, "", True
+    redirect.save()
+    return Upserted(redirect, "redirect", "created" if created else "updated")
