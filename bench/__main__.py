@@ -63,7 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         benchmark = harness.BENCHMARKS[name]
         print(f"\n== {name}: {benchmark.title}", flush=True)
-        report = benchmark.run(context)
+        try:
+            report = benchmark.run(context)
+        except harness.Missing as error:
+            report = harness.Report(notes=[f"Not measured: {error}"])
         for table in report.tables:
             print(table.text())
         for note in report.notes:

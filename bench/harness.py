@@ -69,6 +69,10 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
+class Missing(Exception):
+    """Something a benchmark needs is not installed; the message says how to install it."""
+
+
 @dataclass
 class Benchmark:
     name: str

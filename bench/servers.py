@@ -21,16 +21,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .harness import ROOT
+from .harness import ROOT, Missing
 
 LOGS = ROOT / "var" / "bench" / "logs"
 VCL = ROOT / "deploy" / "varnish" / "default.vcl"
 WORKERS = 2  # as `make run` (serve_site): two gunicorn workers of four threads each
 THREADS = 4
-
-
-class Missing(Exception):
-    """A program the benchmark needs is not installed; the message says how to install it."""
 
 
 def program(name: str, *, hint: str) -> str:

@@ -54,7 +54,7 @@ def throughput(context: Context) -> Report:
     title, dek, body, words = article_text()
     context.log("  the stock Wagtail site (var/bench/stock-wagtail)")
     peer_path = peer.ensure_peer(title=title, intro=dek, body_html=body, log=context.log)
-    results: dict[tuple[str, str], wrk.Result | str] = {}
+    results: dict[tuple[str, str], list[wrk.Result]] = {}
     with ExitStack() as stack:
         context.log("  starting gunicorn (twice), Varnish, nginx and the stock site")
         embedded = stack.enter_context(servers.newsdesk("newsdesk-embedded"))
@@ -74,18 +74,20 @@ def throughput(context: Context) -> Report:
         prime(stock, peer_path, cached=False)
         systems[STOCK] = stock
         # Page by page, the systems one after another: the machine is shared, and what is
-        # compared should be measured as close together in time as possible.
-        for kind, path in paths:
-            for system, port in systems.items():
-                target = path if system != STOCK else (peer_path if kind == "article" else None)
-                if target is None:
-                    continue
-                context.log(f"  {kind}: {system} {target}")
-                wrk.run(port, target, seconds_=WARM_UP)
-                results[kind, system] = wrk.run(port, target)
-            if kind == "article":
-                context.log(f"  {kind}: {FLOOR}")
-                results[kind, FLOOR] = wrk.run(embedded, "/healthz")
+        # compared should be measured as close together in time as possible; then again,
+        # for the median of a few rounds.
+        for round_ in range(1, wrk.rounds() + 1):
+            for kind, path in paths:
+                for system, port in systems.items():
+                    target = path if system != STOCK else peer_path if kind == "article" else None
+                    if target is None:
+                        continue
+                    context.log(f"  round {round_}, {kind}: {system} {target}")
+                    wrk.run(port, target, seconds_=WARM_UP)
+                    results.setdefault((kind, system), []).append(wrk.run(port, target))
+                if kind == "article":
+                    context.log(f"  round {round_}, {kind}: {FLOOR}")
+                    results.setdefault((kind, FLOOR), []).append(wrk.run(embedded, "/healthz"))
         for system, port in ((EMBEDDED, embedded), (VARNISH, varnish)):
             counted = hits(port, paths[2][1])
             if counted < 10:
@@ -93,21 +95,32 @@ def throughput(context: Context) -> Report:
     return report(paths, results, notes, words=words, saved=saved)
 
 
-def report(paths, results, notes, *, words: int, saved: dict[str, bytes]) -> Report:
-    table = Table(["page", "system", "requests/s", "p50", "p99", "requests", "errors"])
+def median(rounds: list[wrk.Result]) -> wrk.Result:
+    """The round with the median requests/s (the lower middle one of an even count)."""
+    ordered = sorted(rounds, key=lambda result: result.requests_per_second)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def report(paths, rounds, notes, *, words: int, saved: dict[str, bytes]) -> Report:
+    results = {key: median(found) for key, found in rounds.items()}
+    table = Table(
+        ["page", "system", "requests/s", "rounds' range", "p50", "p99", "requests", "errors"]
+    )
     for kind, path in paths:
         for system in (EMBEDDED, VARNISH, NGINX, STOCK, FLOOR):
             result = results.get((kind, system))
             if result is None:
                 continue
+            spread = [found.requests_per_second for found in rounds[kind, system]]
             table.add(
                 f"{kind} ({path})" if system == EMBEDDED else "",
                 system,
                 f"{result.requests_per_second:,.0f}",
+                f"{min(spread):,.0f}-{max(spread):,.0f}",
                 ms(result.p50),
                 ms(result.p99),
                 f"{result.requests:,}",
-                result.errors,
+                sum(found.errors for found in rounds[kind, system]),
             )
     ratios = Table(
         ["ratio of requests/s", "page", "measured", "target", "verdict"], title="Targets"
@@ -124,7 +137,10 @@ def report(paths, results, notes, *, words: int, saved: dict[str, bytes]) -> Rep
     notes = [
         f"`{wrk.settings()}` on 127.0.0.1 with `Host: localhost`, after {WARM_UP} s of warm-up "
         "load per page; one system under load at a time, all started; wrk shares the 2 cores "
-        "with the server it loads. Responses are not compressed (wrk sends no Accept-Encoding).",
+        "with the server it loads. Responses are not compressed (wrk sends no Accept-Encoding). "
+        f"{wrk.rounds()} rounds (BENCH_ROUNDS), each page by page with the systems one after "
+        "another; the row is the round with the median requests/s, ratios are between those "
+        "medians; errors are summed over the rounds (wrk counts a request over 2 s as one).",
         f"gunicorn: {servers.WORKERS} workers x {servers.THREADS} threads (gthread) for Newsdesk "
         "and the stock site alike, as `make run` starts it but without the access log; "
         f"nginx: {servers.WORKERS} workers, access log off, sendfile.",

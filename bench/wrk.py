@@ -1,7 +1,9 @@
 """wrk, run and read: requests per second, p50 and p99 latency, errors.
 
-`BENCH_DURATION` (seconds, default 10) shortens every run for a quick look:
-`make bench BENCH=throughput BENCH_DURATION=2`. The issue's figures use `wrk -t2 -c32 -d10s`.
+`BENCH_DURATION` (seconds, default 10) shortens every run and `BENCH_ROUNDS` (default 3) sets
+how often each is repeated, for a quick look:
+`make bench BENCH=throughput BENCH_DURATION=2 BENCH_ROUNDS=1`. The issue's figures use
+`wrk -t2 -c32 -d10s`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,14 @@ def duration() -> int:
     value = os.environ.get("BENCH_DURATION", "10")
     if not value.isdigit() or int(value) < 1:
         raise SystemExit(f"BENCH_DURATION must be a whole number of seconds, not {value!r}.")
+    return int(value)
+
+
+def rounds() -> int:
+    """How many times the throughput benchmark measures everything (BENCH_ROUNDS, default 3)."""
+    value = os.environ.get("BENCH_ROUNDS", "3")
+    if not value.isdigit() or int(value) < 1:
+        raise SystemExit(f"BENCH_ROUNDS must be a whole number, 1 or more, not {value!r}.")
     return int(value)
 
 
