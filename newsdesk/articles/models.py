@@ -3,7 +3,7 @@ import math
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -27,7 +27,7 @@ from wagtail.search import index
 from newsdesk.core.blocks import ArticleBodyBlock
 from newsdesk.distribution.metadata.widgets import LengthHintInput, LengthHintTextarea
 
-from .queries import ArticlePageManager, attach_sections
+from .queries import ArticlePageManager, CachedViewRestrictions, attach_sections, sections_by_path
 
 PAGE_SIZE = 12
 
@@ -54,7 +54,7 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
     return page_obj
 
 
-class HomePage(RoutablePageMixin, Page):
+class HomePage(CachedViewRestrictions, RoutablePageMixin, Page):
     """The front page. Editors pick the lead and top stories; the rest fills itself."""
 
     tagline = models.CharField(max_length=255, blank=True)
@@ -89,6 +89,27 @@ class HomePage(RoutablePageMixin, Page):
         context.update(front_page(home=self))
         context["is_home"] = True
         return context
+
+    def route(self, request, path_components):
+        """Find a page below the home page in one query on its URL path, not one per level.
+
+        The sub-pages of the home page (tags, archive) come first, as Wagtail has them; a path
+        that matches no page's URL path exactly (a routable page's own sub-page) is walked the
+        usual way.
+        """
+        if path_components and self.live:
+            path = "/" + "/".join(path_components) + "/"
+            try:
+                self.resolve_subpage(path)
+            except Http404:
+                found = find_page(
+                    f"{self.url_path}{path[1:]}",
+                    slug=path_components[-1],
+                    article=len(path_components) == 2,
+                )
+                if found is not None:
+                    return found.route(request, [])
+        return super().route(request, path_components)
 
     def listing(self, request, template: str, context: dict) -> TemplateResponse:
         # Rendered directly: the front page's own context is not needed here.
@@ -125,6 +146,22 @@ class HomePage(RoutablePageMixin, Page):
         )
 
 
+def find_page(url_path: str, *, slug: str, article: bool) -> Page | None:
+    """The page at `url_path` as its own type: one query for an article, two for the rest.
+
+    `article`: look for an article first (the path has the depth of one).
+    """
+    # The slug's index narrows the search; an article comes with its images.
+    page = None
+    if article:
+        found = ArticlePage.objects.select_related("lead_image", "social_image")
+        page = found.filter(slug=slug, url_path=url_path).first()
+    if page is None:
+        base = Page.objects.filter(slug=slug, url_path=url_path).first()
+        page = base.specific if base is not None else None
+    return page
+
+
 class HomePageTopStory(Orderable):
     page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="top_stories")
     article = models.ForeignKey("articles.ArticlePage", on_delete=models.CASCADE, related_name="+")
@@ -132,7 +169,7 @@ class HomePageTopStory(Orderable):
     panels = [FieldPanel("article")]
 
 
-class SectionPage(Page):
+class SectionPage(CachedViewRestrictions, Page):
     """A section of the magazine (World, Politics, ...), listing its articles newest first."""
 
     intro = models.TextField(blank=True, help_text="One or two sentences under the name.")
@@ -158,7 +195,7 @@ class ArticleTag(TaggedItemBase):
     )
 
 
-class ArticlePage(Page):
+class ArticlePage(CachedViewRestrictions, Page):
     """A story: headline, dek, bylines, dateline, lead figure, body and credits."""
 
     class ArticleType(models.TextChoices):
@@ -287,7 +324,6 @@ class ArticlePage(Page):
     # Elasticsearch/OpenSearch use the boosts as they are. The title entry replaces Page's;
     # "headline" indexes it again, into the body vector, so that PostgreSQL can match every
     # word with the GIN index on body alone (newsdesk/search/backend.py).
-    search_newest_first = "-first_published_at"  # search ranks the newest matches (search/backend.py)
     search_fields = [
         *Page.search_fields,
         index.SearchField("title", boost=10),
@@ -319,8 +355,11 @@ class ArticlePage(Page):
 
     @cached_property
     def section(self):
-        parent = self.get_parent()
-        return parent.specific if parent else None
+        section = sections_by_path().get(self.path[: -self.steplen])
+        if section is None:
+            parent = self.get_parent()
+            section = parent.specific if parent else None
+        return section
 
     def section_name(self) -> str:
         """The section's name, indexed for search."""
@@ -369,7 +408,12 @@ class ArticlePage(Page):
         context = super().get_context(request, *args, **kwargs)
         # A preview of a story never saved has no rows to relate to yet.
         if self.pk:
-            prefetch_related_objects([self], "bylines__person", "credits__person", "tags")
+            prefetch_related_objects(
+                [self],
+                Prefetch("bylines", ArticleByline.objects.select_related("person")),
+                Prefetch("credits", ArticleCredit.objects.select_related("person")),
+                "tags",
+            )
             context["related"] = related_articles(self)
         context["current_section"] = self.section
         return context

@@ -1,6 +1,6 @@
 """The one definition of "published" and the one listing query every page reuses."""
 
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import Coalesce, Length, RowNumber, Substr
 from django.utils import timezone
 from wagtail.images import get_image_model
@@ -16,6 +16,13 @@ LEAD_RENDITIONS = (
 
 
 class ArticlePageQuerySet(PageQuerySet):
+    def private_q(self) -> Q:
+        """Wagtail's, from the cached list of restricted pages instead of a query each time."""
+        q = Q()
+        for path, depth, _ in view_restrictions():
+            q |= Q(path__startswith=path, depth__gte=depth)
+        return q if q else Q(pk__in=[])
+
     def published(self) -> "ArticlePageQuerySet":
         """Live, public and already past its publication time: what readers may see."""
         return self.live().public().filter(first_published_at__lte=timezone.now())
@@ -26,7 +33,9 @@ class ArticlePageQuerySet(PageQuerySet):
 
         from .models import ArticleByline
 
-        images = get_image_model().objects.prefetch_renditions(*renditions)
+        renditions_of_cards = (
+            get_image_model().get_rendition_model().objects.filter(filter_spec__in=renditions)
+        )
         approved = (
             Comment.objects.visible()
             .filter(article=OuterRef("pk"))
@@ -38,9 +47,10 @@ class ArticlePageQuerySet(PageQuerySet):
         bylines = ArticleByline.objects.select_related("person").order_by("sort_order")
         return (
             self.defer_streamfields()
+            .select_related("lead_image")
             .annotate(comment_count=Coalesce(Subquery(approved), 0))
             .prefetch_related(
-                Prefetch("lead_image", queryset=images),
+                Prefetch("lead_image__renditions", queryset=renditions_of_cards),
                 Prefetch("bylines", queryset=bylines),
             )
             .order_by("-first_published_at", "-pk")
@@ -62,12 +72,54 @@ ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
 
 
 def attach_sections(articles):
-    """Give each article its section in one query, instead of one parent lookup per card."""
+    """Give each article its section from the cached sections, instead of a parent lookup."""
     from .models import SectionPage
 
     articles = list(articles)
-    parent_paths = {article.path[: -article.steplen] for article in articles}
-    sections = {s.path: s for s in SectionPage.objects.filter(path__in=parent_paths)}
+    sections = sections_by_path()
+    missing = {a.path[: -a.steplen] for a in articles} - sections.keys()
+    if missing:  # a section created since the cache was filled (creating one purges nothing)
+        sections = sections | {s.path: s for s in SectionPage.objects.filter(path__in=missing)}
     for article in articles:
         article.section = sections.get(article.path[: -article.steplen])
     return articles
+
+
+def sections_by_path() -> dict:
+    """{path: section} for every section, cached until a section changes (it purges `all`)."""
+    from newsdesk.caching.fragments import cached
+
+    from .models import SectionPage
+
+    return cached("sections", lambda: {s.path: s for s in SectionPage.objects.order_by("path")})
+
+
+def view_restrictions() -> tuple[tuple[str, int, int], ...]:
+    """(path, depth, page id) of every page with a view restriction, cached.
+
+    A restriction added, changed or removed purges `all`; the entry also carries the
+    restricted pages' own tags, which moving one of them purges.
+    """
+    from wagtail.models import PageViewRestriction
+
+    from newsdesk.caching.fragments import cached
+    from newsdesk.caching.tags import add_tags, page_tag
+
+    def build():
+        rows = PageViewRestriction.objects.values_list("page__path", "page__depth", "page_id")
+        restrictions = tuple(sorted(set(rows)))
+        add_tags(*(page_tag(pk) for _, _, pk in restrictions))
+        return restrictions
+
+    return cached("view-restrictions", build)
+
+
+class CachedViewRestrictions:
+    """Skip Wagtail's two restriction queries when no page on the site is restricted."""
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        if not view_restrictions():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()

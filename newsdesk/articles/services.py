@@ -5,8 +5,10 @@ from itertools import chain
 from django.core.cache import cache
 from django.db.models import Case, Count, Q, Value, When
 
-from .models import ArticlePage, HomePage, SectionPage
-from .queries import attach_sections
+from newsdesk.caching.fragments import cached
+
+from .models import ArticlePage, HomePage
+from .queries import attach_sections, sections_by_path
 
 BESIDE_LEAD = 3
 TOP_GRID = 4
@@ -20,8 +22,16 @@ def front_page(*, home: HomePage) -> dict:
     pool = published.for_listing()
 
     top_ids = list(home.top_stories.values_list("article_id", flat=True))
-    picked = {a.pk: a for a in pool.filter(pk__in=[home.lead_story_id, *top_ids])}
-    newest = list(pool[: 1 + BESIDE_LEAD + TOP_GRID + LATEST + len(picked)])
+    wanted = [pk for pk in (home.lead_story_id, *top_ids) if pk]
+    newest_ids = list(
+        published.order_by("-first_published_at", "-pk").values_list("pk", flat=True)[
+            : 1 + BESIDE_LEAD + TOP_GRID + LATEST + len(wanted)
+        ]
+    )
+    # The picks and the newest as cards in one load; unpublished picks are not in it.
+    loaded = {a.pk: a for a in pool.filter(pk__in={*wanted, *newest_ids})}
+    picked = {pk: loaded[pk] for pk in wanted if pk in loaded}
+    newest = [loaded[pk] for pk in newest_ids if pk in loaded]
 
     # Curated picks keep their order; unpublished picks simply drop out.
     lead = picked.get(home.lead_story_id)
@@ -35,7 +45,11 @@ def front_page(*, home: HomePage) -> dict:
     headlines = attach_sections(order[:headline_count])
     shown = {a.pk for a in headlines}
 
-    sections = list(SectionPage.objects.live().child_of(home).order_by("path"))
+    sections = [
+        section
+        for path, section in sections_by_path().items()
+        if section.live and path.startswith(home.path) and section.depth == home.depth + 1
+    ]
     rail_articles = attach_sections(
         pool.exclude(pk__in=shown).newest_per_parent(RAIL_SIZE).order_by("-first_published_at")
     )
@@ -103,9 +117,17 @@ def related_ids(article: ArticlePage, *, limit: int = RELATED) -> list[int]:
 
 
 def related_articles(article: ArticlePage, *, limit: int = RELATED) -> list[ArticlePage]:
-    """Story cards for the related rail; anything unpublished since it was cached drops out."""
-    ids = related_ids(article, limit=limit)
-    if not ids:
-        return []
-    cards = {a.pk: a for a in ArticlePage.objects.published().filter(pk__in=ids).for_listing()}
-    return attach_sections([cards[pk] for pk in ids if pk in cards])
+    """Story cards for the related rail, cached with their tags: a card edited, unpublished
+    or deleted since purges the entry, so it changes or drops out at once."""
+
+    def build() -> list[ArticlePage]:
+        ids = related_ids(article, limit=limit)
+        if not ids:
+            return []
+        published = ArticlePage.objects.published().filter(pk__in=ids).for_listing()
+        cards = {a.pk: a for a in published}
+        return attach_sections([cards[pk] for pk in ids if pk in cards])
+
+    stamp = article.last_published_at.timestamp() if article.last_published_at else 0
+    # A new publication of the article (new pins, new tags) is a new key.
+    return cached(f"related:{article.pk}:{stamp}:{limit}", build, timeout=RELATED_SECONDS)

@@ -135,3 +135,14 @@ def purge_article_page(article_id: int, *, also: Iterable[str] = (), hard: bool 
 def purge_everything() -> None:
     """Purge, on commit, every public response (banner, site settings, navigation)."""
     purge_tags_on_commit({t.ALL})
+
+
+def pending_tags(using=None) -> set[str]:
+    """Tags this connection's open transaction will purge when it commits (not sent yet)."""
+    connection = transaction.get_connection(using)
+    pending: set[str] = set()
+    for _, callback, _ in connection.run_on_commit:
+        batch = getattr(callback, "__self__", None)
+        if isinstance(batch, _Batch) and not batch.sent:
+            pending |= batch.soft | batch.hard
+    return pending

@@ -43,12 +43,18 @@ def holds_defaults(instance) -> bool:
     )
 
 
+def on_restriction_changed(sender, instance, **kwargs):
+    # A page made private (or public again) leaves (or joins) every listing.
+    services.purge_everything()
+
+
 def on_redirect_changed(sender, instance, **kwargs):
     services.purge_tags_on_commit({tags.MISSING})
 
 
 def connect() -> None:
     from wagtail.contrib.redirects.models import Redirect
+    from wagtail.models import PageViewRestriction
 
     from newsdesk.articles.models import ArticlePage
     from newsdesk.people.models import PersonPage
@@ -71,3 +77,6 @@ def connect() -> None:
             signal.connect(on_everything_changed, sender=model, dispatch_uid=f"{uid}.{model}")
     for signal in (post_save, post_delete):
         signal.connect(on_redirect_changed, sender=Redirect, dispatch_uid=f"{uid}.redirect")
+        signal.connect(
+            on_restriction_changed, sender=PageViewRestriction, dispatch_uid=f"{uid}.restriction"
+        )

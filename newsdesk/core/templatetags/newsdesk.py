@@ -17,24 +17,38 @@ def _site_root(request):
 
 @register.simple_tag(takes_context=True)
 def site_chrome(context) -> dict:
-    """Sections for the navigation and pages for the footer, fetched once per request."""
+    """Sections for the navigation and pages for the footer, cached until one changes.
+
+    Publishing, unpublishing or moving the home page, a section, the people index or a
+    top-level page purges `all`, which this entry carries (newsdesk/caching/fragments.py).
+    """
     request = context.get("request")
     cached = getattr(request, "_newsdesk_chrome", None)
     if cached is not None:
         return cached
+    from newsdesk.caching.fragments import cached as cached_fragment
+
+    root = _site_root(request)
+    if root is None:
+        chrome = {"sections": [], "pages": [], "people": None, "home": None}
+    else:
+        chrome = cached_fragment(f"chrome:{root.pk}", lambda: _chrome(root))
+    if request is not None:
+        request._newsdesk_chrome = chrome
+    return chrome
+
+
+def _chrome(root) -> dict:
     from newsdesk.articles.models import SectionPage
     from newsdesk.pages.models import StandardPage
     from newsdesk.people.models import PeopleIndexPage
 
-    root = _site_root(request)
-    chrome = {"sections": [], "pages": [], "people": None, "home": root.specific if root else None}
-    if root is not None:
-        chrome["sections"] = list(SectionPage.objects.child_of(root).live().order_by("path"))
-        chrome["pages"] = list(StandardPage.objects.child_of(root).live().order_by("path"))
-        chrome["people"] = PeopleIndexPage.objects.child_of(root).live().first()
-    if request is not None:
-        request._newsdesk_chrome = chrome
-    return chrome
+    return {
+        "sections": list(SectionPage.objects.child_of(root).live().order_by("path")),
+        "pages": list(StandardPage.objects.child_of(root).live().order_by("path")),
+        "people": PeopleIndexPage.objects.child_of(root).live().first(),
+        "home": root.specific,
+    }
 
 
 @register.filter

@@ -1,0 +1,60 @@
+"""Values built from the database and kept in the cache until a change purges their tags.
+
+Site-wide data that every page shows and that rarely changes (the site and its settings, the
+navigation, the sections, view restrictions) and per-article lists (related stories' cards)
+would cost queries on every render. `cached()` keeps such a value the way the page cache
+keeps pages (`tagstore.py`): the entry remembers the purge mark read before it was built
+and its tags (those declared, `all`, and the cards' `page-<id>` tags recorded while it was
+built), and is used only while none of them has been purged since. So the purges that
+already keep pages correct keep these values correct too, in every process.
+
+A purge waiting for the current transaction's commit counts at once for that transaction's
+own reads: whoever makes a change sees it on their next read, before the commit, and nothing
+built from uncommitted data is stored. A cache that fails only costs the queries.
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+
+from . import tags as t
+from .services import pending_tags
+from .tagstore import get_tag_store
+
+logger = logging.getLogger(__name__)
+DEFAULT_TIMEOUT = 60 * 60
+
+
+def cached[T](
+    key: str, build: Callable[[], T], *, tags: Iterable[str] = (), timeout: int = DEFAULT_TIMEOUT
+) -> T:
+    """The value under `key`, or `build()` stored with `tags`, valid until one is purged.
+
+    The response being built gets the value's tags, whether it came from the cache or not.
+    """
+    key = f"newsdesk:fragment:{key}"
+    pending = pending_tags()
+    mark = None
+    try:
+        store = get_tag_store()
+        entry = cache.get(key)
+        if entry is not None:
+            entry_mark, entry_tags, value = entry
+            if not (pending & entry_tags) and store.fresh(entry_tags, entry_mark):
+                t.add_tags(*entry_tags)
+                return value
+        mark = store.mark()
+    except Exception:
+        logger.warning("Fragment cache unavailable; building %s", key, exc_info=True)
+    with t.collecting() as collected:
+        value = build()
+    entry_tags = frozenset({t.ALL, *tags, *collected})
+    t.add_tags(*entry_tags)
+    if mark is not None and not (pending & entry_tags):
+        try:
+            store.prepare(entry_tags, mark)
+            cache.set(key, (mark, entry_tags, value), timeout)
+        except Exception:
+            logger.warning("Fragment cache unavailable; %s not stored", key, exc_info=True)
+    return value
