@@ -52,6 +52,8 @@ class PublicCacheMiddleware:
             return response
         if not response.has_header("ETag"):
             set_response_etag(response)
+        if not response.has_header("ETag"):
+            return response  # no body (a redirect): nothing to validate
         if not response.has_header("Last-Modified"):
             response["Last-Modified"] = http_date(last_modified(request, response["ETag"]))
         return get_conditional_response(
