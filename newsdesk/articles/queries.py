@@ -6,13 +6,18 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import PageManager, PageQuerySet
 
+# Every size of a <picture> in AVIF, WebP and a JPEG fallback, spelled as the templates'
+# `{% picture ... format-{avif,webp,jpeg} %}` expands them (components/story.html, figure.html).
+PICTURE_FORMATS = ("avif", "webp", "jpeg")
+
+
+def picture_renditions(*sizes: str) -> tuple[str, ...]:
+    return tuple(f"fill-{size}|format-{fmt}" for size in sizes for fmt in PICTURE_FORMATS)
+
+
 # Renditions that story cards use; prefetched with every listing so cards cost no queries.
-CARD_RENDITIONS = ("fill-480x270|format-webp", "fill-960x540|format-webp")
-LEAD_RENDITIONS = (
-    "fill-800x450|format-webp",
-    "fill-1200x675|format-webp",
-    "fill-1600x900|format-webp",
-)
+CARD_RENDITIONS = picture_renditions("480x270", "960x540")
+LEAD_RENDITIONS = picture_renditions("800x450", "1200x675", "1600x900")
 
 
 class ArticlePageQuerySet(PageQuerySet):

@@ -23,7 +23,6 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from newsdesk.articles.models import ArticlePage, HomePage, SectionPage
-from newsdesk.articles.queries import LEAD_RENDITIONS
 from newsdesk.people.models import PersonPage
 
 from .xml import newest
@@ -39,14 +38,14 @@ ROWS_PER_FETCH = 2_000
 # Google News: articles of the last two days, at most 1,000 per news sitemap.
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1_000
-# The lead image as the article page shows it (the figure's srcset), so that the sitemap
-# names the very file readers and Google Images see. Only renditions that already exist are
-# listed: making one costs a file read, a resize and a write, which a sitemap request for
-# thousands of articles must never do. The article page makes it on its first view (the demo
-# loader makes it at once), and the next sitemap fetch lists it. The original upload is not
-# an alternative: it can be huge, uncropped, carry camera metadata, and is not what the page
-# shows.
-IMAGE_RENDITION = LEAD_RENDITIONS[1]  # fill-1200x675|format-webp
+# The lead image as the article page shows it (the JPEG in the figure's <picture>, which the
+# feeds and JSON-LD use too), so that the sitemap names a file readers and Google Images see.
+# Only renditions that already exist are listed: making one costs a file read, a resize and a
+# write, which a sitemap request for thousands of articles must never do. The article page
+# makes it on its first view (the demo loader makes it at once), and the next sitemap fetch
+# lists it. The original upload is not an alternative: it can be huge, uncropped, carry camera
+# metadata, and is not what the page shows.
+IMAGE_RENDITION = "fill-1200x675|format-jpeg"
 
 
 @dataclass(frozen=True)
