@@ -285,31 +285,35 @@ def _is_note(block: Block) -> bool:
 
 
 def _split_tail(items: list[str], result: ParsedCopy) -> tuple[list[str], list[str]]:
-    """Body lines, and the reader comments after the last run of credit lines (or after a
-    "Comments" heading). Credit lines anywhere after the header become credits."""
+    """Body lines, and the reader comments after the closing credits (or after a "Comments"
+    heading). Credit lines anywhere after the header become credits; a lone photo credit in
+    the body (for a picture inside the story) does not close it."""
     marker = next((i for i, line in enumerate(items) if rules.COMMENTS_HEADING.match(line)), None)
     scope = items if marker is None else items[:marker]
-    credit_at = [i for i, line in enumerate(scope) if _credit_or_meta(line)]
-    body: list[str] = []
-    for i, line in enumerate(scope):
-        if i not in credit_at:
-            body.append(line)
-            continue
-        tags = rules.TAGS_LINE.match(line)
-        if tags:
+    credit_at = {i for i, line in enumerate(scope) if _credit_or_meta(line)}
+    closing = [i for i in credit_at if not _photo_credit(scope[i])]
+    end = len(scope) - 1
+    if marker is None and closing:
+        end = max(closing)
+        while end + 1 in credit_at:
+            end += 1
+    for i in sorted(credit_at):
+        line = scope[i]
+        if tags := rules.TAGS_LINE.match(line):
             result.tags += [t.strip() for t in re.split(r"[,;]", tags["tags"]) if t.strip()]
         elif rules.RIGHTS_LINE.match(line):
             result.notes.append(f"Dropped {line!r}.")
         else:
             result.credits += [Credit(*c) for c in rules.parse_credit_line(line)]
+    body = [line for i, line in enumerate(scope[: end + 1]) if i not in credit_at]
     if marker is not None:
         return body, items[marker + 1 :]
-    if not credit_at:
-        return body, []
-    last = credit_at[-1]
-    # Everything after the closing credits is the page's comment section.
-    tail = items[last + 1 :]
-    return body[: len(body) - len(tail)], tail
+    return body, scope[end + 1 :]
+
+
+def _photo_credit(line: str) -> bool:
+    credits = rules.parse_credit_line(line)
+    return bool(credits) and all(role == "photographer" for role, _name, _label in credits)
 
 
 def _credit_or_meta(line: str) -> bool:

@@ -117,7 +117,7 @@ ROLES = [
     (r"additional reporting|contributing reporting|additional writing", "additional reporting"),
     (r"edit(?:or|ors|ed|ing)|copy[- ]?edit(?:ed|ing|or)|sub[- ]?edit(?:ed|ing|or)", "editor"),
     (r"fact[- ]?check(?:ed|ing|er|ers)?", "fact-checker"),
-    (r"translat(?:ed|ion|or|ors)", "translator"),
+    (r"translat(?:ed|ion|or|ors)(?: from [a-z]+)?", "translator"),
     (r"photo(?:s|graph|graphs|graphy|grapher|graphers)?(?: credit)?|pictures?|images?", "photographer"),
     (r"illustrat(?:ion|ions|ed|or)", "illustration"),
     (r"graphics?|data visuali[sz]ation", "graphics"),
@@ -196,6 +196,8 @@ def parse_dateline(line: str, *, today: date) -> Dateline | None:
         place = (groups.get("place") or "").strip()
         if place.upper() in NOT_PLACES or (place and len(re.sub(r"\W", "", place)) < 2):
             continue
+        if re.fullmatch(rf"{WEEKDAY}|{MONTH}", place + ", ", re.I) or place.lower() in MONTHS:
+            continue  # "Monday, March 2, 2026 —" is a date, not a place
         rest = match["rest"].strip()
         if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in QUOTES):
             continue
@@ -272,7 +274,8 @@ def parse_credit_line(line: str) -> list[tuple[str, str, str]]:
                 return []
         elif not cleaned or not all(_is_name(name) for name in cleaned):
             return []
-        credits += [(role, name, label.strip().capitalize()) for name in cleaned]
+        label = label.strip()
+        credits += [(role, name, label[:1].upper() + label[1:]) for name in cleaned]
     return credits
 
 
@@ -283,9 +286,12 @@ def parse_byline(line: str) -> tuple[list[str], str] | None:
         return None
     names: list[str] = []
     desk = ""
-    for piece in re.split(r"\s*[|,]\s*|\s+(?:and|&)\s+", match["rest"].strip().rstrip(".")):
+    pieces = re.split(r"\s*[|,]\s*|\s+(?:and|&)\s+", match["rest"].strip().rstrip("."), flags=re.I)
+    for piece in pieces:
         if not piece:
             continue
+        if names and ROLE_WORDS.search(piece) and piece.lower() not in AGENCIES:
+            continue  # "Jane Doe, Staff Writer": a title, not a desk
         if piece.lower() in AGENCIES or DESK_WORDS.search(piece):
             desk = desk or piece
         elif ROLE_WORDS.search(piece):

@@ -310,3 +310,68 @@ def test_empty_and_junk_input_gives_an_empty_draft_to_fill():
         parsed = parse(text)
         assert parsed.needs_headline
         assert parsed.comments == []
+
+
+def test_a_photo_credit_inside_the_story_does_not_end_it():
+    parsed = parse(
+        "Rebuilding the old mill\n"
+        "ARNHEM — Work on the mill's roof began in January.\n"
+        "Photo: Bas de Wit\n"
+        "The sails go back up in the spring.\n"
+        "Volunteers have raised most of the money.\n"
+        "Edited by Femke Jansen\n"
+        "Can't wait to see it turn!"
+    )
+    assert parsed.paragraphs == [
+        "Work on the mill's roof began in January.",
+        "The sails go back up in the spring.",
+        "Volunteers have raised most of the money.",
+    ]
+    assert [(c.role, c.name) for c in parsed.credits] == [
+        ("photographer", "Bas de Wit"),
+        ("editor", "Femke Jansen"),
+    ]
+    assert parsed.comment_lines == ["Can't wait to see it turn!"]
+
+
+def test_more_dateline_and_byline_forms():
+    cases = {
+        "ST. LOUIS (AP) — A judge ruled on Friday.": ("ST. LOUIS", None, "AP"),
+        "WASHINGTON, D.C. — Lawmakers met.": ("WASHINGTON, D.C.", None, ""),
+        "KYIV, Ukraine, Nov 13 (Reuters) - Drones hit.": (
+            "KYIV, Ukraine",
+            date(2025, 11, 13),
+            "Reuters",
+        ),
+        "NEW DELHI: The ministry said so.": ("NEW DELHI", None, ""),
+        "Tokyo (AFP) - Shares rose.": ("Tokyo", None, "AFP"),
+        "Monday, March 2, 2026 — The council met.": ("", date(2026, 3, 2), ""),
+    }
+    for line, (place, when, agency) in cases.items():
+        parsed = parse(line)
+        assert (parsed.dateline_place, parsed.dateline_date, parsed.dateline_agency) == (
+            place,
+            when,
+            agency,
+        ), line
+    for line in (
+        "BREAKING: Markets fall.",
+        "UPDATE — New details.",
+        "Mr. Smith — a teacher — said.",
+    ):
+        assert parse(line).dateline_place == "", line
+
+    header = "Turbines for the bay\n{}\nOSLO — The order was signed.\n"
+    bylines = {
+        "By JANE DOE, Associated Press": (["Jane Doe"], "Associated Press"),
+        "By Jane Doe | Staff Writer": (["Jane Doe"], ""),
+        "By Staff Reporters": ([], "Staff Reporters"),
+        "BY MARIA DA SILVA AND JOHN ROE": (["Maria Da Silva", "John Roe"], ""),
+    }
+    for line, (names, desk) in bylines.items():
+        parsed = parse(header.format(line))
+        assert (parsed.bylines, parsed.byline_text) == (names, desk), line
+    parsed = parse("Copy\nOSLO — Text.\nTranslated from Spanish by Ana Ruiz")
+    assert [(c.role, c.name, c.label) for c in parsed.credits] == [
+        ("translator", "Ana Ruiz", "Translated from Spanish")
+    ]
