@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "newsdesk.publishing",
     "newsdesk.caching",
     "newsdesk.importers",
+    "newsdesk.operations",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.settings",
@@ -207,6 +208,8 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Where `manage.py backup` writes its archives unless told otherwise (docs/deployment.md).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or DATA_DIR / "backups")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
