@@ -254,8 +254,9 @@ def _read_body(items: list[str], result: ParsedCopy, today: date) -> None:
             while i < len(items) and items[i].startswith(">"):
                 run.append(items[i].lstrip("> ").strip())
                 i += 1
-            text, attribution = rules.split_attribution(" ".join(run))
-            result.blocks.append(Block("quote", text, attribution))
+            text, attribution = rules.split_attribution(" ".join(run).strip())
+            if text:
+                result.blocks.append(Block("quote", text, attribution))
             continue
         elif (quote := rules.quote_with_attribution(line, following)) is not None:
             text, attribution, used = quote
@@ -341,11 +342,12 @@ def _read_comments(lines: list[str], result: ParsedCopy) -> None:
 def suggest_headline(result: ParsedCopy) -> str:
     """A starting point for the editor, never used silently: a short first sentence of the
     lead, else the first subheading, else the lead's first clause."""
-    lead = result.paragraphs[0] if result.paragraphs else ""
+    lead = next((p for p in result.paragraphs if re.search(r"\w", p)), "")
     sentence = rules.first_sentence(lead)
-    if sentence and len(sentence.split()) <= 14:
-        return sentence.rstrip(".")
-    if result.subheadings and len(result.subheadings[0].split()) <= 16:
-        return result.subheadings[0]
     words = sentence.split()
-    return " ".join(words[:12]).rstrip(",;:") + ("…" if len(words) > 12 else "")
+    candidates = [
+        sentence.rstrip(".") if len(words) <= 14 else "",
+        next((h for h in result.subheadings if len(h.split()) <= 16), ""),
+        " ".join(words[:12]).rstrip(",;:") + ("…" if len(words) > 12 else ""),
+    ]
+    return next((c.strip() for c in candidates if re.search(r"\w", c)), "")
