@@ -187,6 +187,17 @@ class ImportCommand(BaseCommand):
     def items(self, **options) -> Iterable[SourceItem]:
         raise NotImplementedError
 
+    def section(self, slug: str = ""):
+        """The section a `--section SLUG` names (the first section without one)."""
+        from newsdesk.articles.models import SectionPage
+
+        sections = SectionPage.objects.order_by("path")
+        section = sections.filter(slug=slug).first() if slug else sections.first()
+        if section is None:
+            known = ", ".join(sections.values_list("slug", flat=True)) or "none yet"
+            raise CommandError(f"No section {slug!r}; sections: {known}.")
+        return section
+
     def count(self, **options) -> int | None:
         """How many items there will be, if known cheaply (for the progress bar)."""
         return None
