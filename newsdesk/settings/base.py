@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /readyz answers before anything can fail (newsdesk/operations/health.py).
+    "newsdesk.operations.health.ReadinessMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsdesk.core.middleware.PublicCacheMiddleware",

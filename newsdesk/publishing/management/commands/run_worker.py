@@ -9,15 +9,12 @@ import socket
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
-from django.utils import timezone
 
 from newsdesk.analytics import counting as views
+from newsdesk.operations.heartbeats import record_heartbeat
 from newsdesk.publishing.services import publish_due
-
-HEARTBEAT_KEY = "newsdesk:worker:heartbeat"
 
 
 class Command(BaseCommand):
@@ -51,7 +48,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {line}")
             self.run_queued_tasks(worker_id)
             views.flush()  # reads buffered in Redis reach the database within one pass
-            cache.set(HEARTBEAT_KEY, timezone.now().isoformat(), timeout=max(60, interval * 6))
+            record_heartbeat(worker=worker_id)  # /readyz: the worker is alive and passing
             first = False
             if once:
                 break
