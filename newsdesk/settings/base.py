@@ -81,7 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: /readyz answers before anything can fail (newsdesk/operations/health.py).
+    # First: every log line carries the request id; /readyz answers before anything can fail.
+    "newsdesk.operations.requestids.RequestIdMiddleware",
     "newsdesk.operations.health.ReadinessMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

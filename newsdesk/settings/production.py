@@ -1,11 +1,12 @@
 """Production: refuses to start without a secret key and passes `check --deploy`."""
 
+import copy
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, MAILERS, SECRET_KEY, env_bool
+from .base import ALLOWED_HOSTS, LOGGING, MAILERS, SECRET_KEY, env_bool
 
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
     raise ImproperlyConfigured(
@@ -28,3 +29,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 MAILERS["default"]["OPTIONS"]["use_tls"] = env_bool("EMAIL_USE_TLS", True)
+
+# One JSON object per log line, each with the request id (newsdesk/operations/logs.py).
+LOGGING = copy.deepcopy(LOGGING)
+LOGGING["formatters"]["json"] = {"()": "newsdesk.operations.logs.JsonFormatter"}
+LOGGING["filters"] = {"request_id": {"()": "newsdesk.operations.requestids.RequestIdFilter"}}
+LOGGING["handlers"]["console"].update(formatter="json", filters=["request_id"])
