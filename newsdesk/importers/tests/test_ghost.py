@@ -48,14 +48,18 @@ def images(tmp_path) -> Path:
     return root
 
 
-def run(path: Path, *args: str) -> tuple[str, bool]:
-    """The command's output, and whether it reported failures (exit status 1)."""
+def call(command: str, *args: str) -> tuple[str, bool]:
+    """An import command's output, and whether it reported failures (exit status 1)."""
     out = StringIO()
     try:
-        call_command("import_ghost", str(path), *args, stdout=out, stderr=StringIO())
+        call_command(command, *args, stdout=out, stderr=StringIO())
     except CommandError:
         return out.getvalue(), True
     return out.getvalue(), False
+
+
+def run(path: Path, *args: str) -> tuple[str, bool]:
+    return call("import_ghost", str(path), *args)
 
 
 def ghost(kind: str, source_id: str):
