@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "newsdesk.publishing.middleware.AtomicAdminWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsdesk.importers.middleware.WordPressIdRedirectMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
