@@ -10,6 +10,7 @@ vcl 4.1;
 # - PURGE <url> (wagtail.contrib.frontend_cache) and BAN with an X-Cache-Tags header naming
 #   tags (newsdesk.caching.backends.VarnishBackend), from the `purgers` ACL only.
 # - X-Cache-Tags is stripped before delivery; X-Cache says HIT or MISS.
+# - X-Request-ID: kept if sane, else made from the transaction id; hits answer with their own.
 #
 # To deploy: point the backend at the application, add the application servers' addresses
 # to `purgers` if they are not on this machine, and set VARNISH_URL for the application.
@@ -43,6 +44,11 @@ acl purgers {
 }
 
 sub vcl_recv {
+    # One id per request from the edge on, for the application's logs (docs/deployment.md):
+    # the client's or load balancer's if it looks like one, else Varnish's own.
+    if (req.http.X-Request-ID !~ "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$") {
+        set req.http.X-Request-ID = "varnish-" + req.xid;
+    }
     # One object per host, whatever port readers came in on.
     set req.http.Host = regsub(req.http.Host, ":[0-9]+$", "");
     unset req.http.X-Cacheable;
@@ -142,6 +148,10 @@ sub vcl_deliver {
         set resp.http.X-Cache = "MISS";
     }
     unset resp.http.X-Cache-Tags;
+    # A stored copy carries the id of the request that fetched it: answer with this one's.
+    if (obj.hits > 0) {
+        set resp.http.X-Request-ID = req.http.X-Request-ID;
+    }
 }
 
 sub vcl_synth {

@@ -178,6 +178,16 @@ def test_the_second_request_is_a_hit_without_tags(varnish):
     assert status == 304
 
 
+def test_hits_answer_with_their_own_request_id(varnish):
+    port = varnish["port"]
+    miss = get(port, "/technology/", headers={"X-Request-ID": "first-reader"})[1]
+    assert (miss["X-Cache"], miss["X-Request-ID"]) == ("MISS", "first-reader")
+    hit = get(port, "/technology/", headers={"X-Request-ID": "second-reader"})[1]
+    assert (hit["X-Cache"], hit["X-Request-ID"]) == ("HIT", "second-reader")
+    made = get(port, "/technology/", headers={"X-Request-ID": "bad id"})[1]["X-Request-ID"]
+    assert re.fullmatch(r"varnish-\d+", made)
+
+
 def test_cookies_are_stripped_on_public_paths_only(varnish, backend):
     port = varnish["port"]
     cookie = {"Cookie": "csrftoken=abc; _ga=GA1.2.3"}
