@@ -56,7 +56,8 @@ def _free_slug(parent: Page, slug: str, *, page: Page | None = None) -> str:
     siblings = parent.get_children()
     if page is not None and page.pk:
         siblings = siblings.exclude(pk=page.pk)
-    taken = set(siblings.filter(slug__startswith=slug).values_list("slug", flat=True))
+    # Long slugs are cut to make room for the suffix, so look up by the cut stem.
+    taken = set(siblings.filter(slug__startswith=slug[:75]).values_list("slug", flat=True))
     candidate, n = slug, 1
     while candidate in taken:
         n += 1
@@ -349,7 +350,8 @@ def upsert_article(
             raise ValueError(
                 f"Unknown credit role {role!r}; use one of {ArticleCredit.Role.values}."
             )
-    tag_names = [t.name if isinstance(t, Tag) else " ".join(str(t).split()) for t in tags]
+    tag_names = [t.name if isinstance(t, Tag) else " ".join(str(t).split())[:100] for t in tags]
+    tag_names = [name for name in tag_names if name]
     fields = {
         "title": title,
         "draft_title": title,

@@ -128,6 +128,14 @@ def test_clashing_slug_gets_a_free_one(world):
     assert page.slug == f"{taken.slug}-2"
 
 
+def test_long_clashing_slugs_get_free_ones_too(world):
+    title = "a" * 90
+    slugs = [
+        upsert_article(**article_kwargs(world, source_id=n, title=title)).obj.slug for n in range(3)
+    ]
+    assert slugs == ["a" * 80, "a" * 75 + "-2", "a" * 75 + "-3"]
+
+
 def test_article_refuses_bad_input_before_saving(world):
     with pytest.raises(ValueError, match="headline"):
         upsert_article(**article_kwargs(world, title="  "))
