@@ -9,9 +9,6 @@ the credits become the draft's comment thread.
 
 from pathlib import Path
 
-from django.core.management.base import CommandError
-
-from newsdesk.articles.models import SectionPage
 from newsdesk.importers.intake import import_copy
 from newsdesk.importers.runner import ImportCommand, ItemError, SourceItem
 
@@ -25,14 +22,6 @@ class Command(ImportCommand):
         parser.add_argument(
             "--section", default="", help="Slug of the section for the drafts (default: first)."
         )
-
-    def section(self, slug: str) -> SectionPage:
-        sections = SectionPage.objects.order_by("path")
-        section = sections.filter(slug=slug).first() if slug else sections.first()
-        if section is None:
-            known = ", ".join(sections.values_list("slug", flat=True)) or "none yet"
-            raise CommandError(f"No section {slug!r}; sections: {known}.")
-        return section
 
     def items(self, *, files, section, **options):
         self.target = self.section(section)
