@@ -1,8 +1,8 @@
 """JSON log lines for production: one object per line, ready for a log shipper.
 
 Every line has time, level, logger, message and request_id; a line about a request (Django's
-`django.request` errors pass it) adds method, path, status and the signed-in user's id, and an
-exception adds its traceback.
+`django.request` errors pass it, requestids.py passes method and path) adds method, path,
+status and the signed-in user's id, and an exception adds its traceback.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ class JsonFormatter(logging.Formatter):
         request = getattr(record, "request", None)
         if request is not None and hasattr(request, "method"):
             entry.update(method=request.method, path=request.path, user_id=user_id(request))
+        for name in ("method", "path"):  # given directly when there is no request object
+            if hasattr(record, name):
+                entry[name] = getattr(record, name)
         if hasattr(record, "status_code"):
             entry["status"] = record.status_code
         if record.exc_info:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import uuid
 from contextvars import ContextVar
 
+logger = logging.getLogger(__name__)
 HEADER = "X-Request-ID"
 ENVIRON_KEY = "newsdesk.request_id"
 # Ids from outside are logged as given: letters, digits and a little punctuation only, so a
@@ -71,6 +73,27 @@ def with_request_ids(app):
         token = current.set(request_id)
         try:
             return app(environ, start)
+        except Exception:
+            # Django's own 500 handling failed too (its error page raised): still one line
+            # with the id, and an answer that names it, instead of the server's bare page.
+            logger.exception(
+                "Unhandled error",
+                extra={
+                    "method": environ.get("REQUEST_METHOD"),
+                    "path": environ.get("PATH_INFO"),
+                    "status_code": 500,
+                },
+            )
+            start_response(
+                "500 Internal Server Error",
+                [
+                    ("Content-Type", "text/plain"),
+                    ("Cache-Control", "no-store"),
+                    (HEADER, request_id),
+                ],
+                sys.exc_info(),
+            )
+            return [f"Internal server error (request {request_id})\n".encode()]
         finally:
             current.reset(token)
 

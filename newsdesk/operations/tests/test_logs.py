@@ -117,3 +117,16 @@ def test_cached_pages_get_the_current_request_id_and_never_store_one(
     # What the page cache stored has no id of its own to replay.
     stored = call(page_cache, "/world/")
     assert stored.cache == "HIT" and "X-Request-ID" not in stored.headers
+
+
+def test_an_error_escaping_django_is_logged_and_answered_with_the_id(lines):
+    def broken(environ, start_response):
+        raise RuntimeError("the error page itself failed")
+
+    answer = call(with_request_ids(broken), "/world/", headers={"X-Request-ID": "req-escaped"})
+    assert answer.status == 500 and answer.headers["X-Request-ID"] == "req-escaped"
+    assert b"req-escaped" in answer.body
+    line = lines.lines[-1]
+    assert (line["level"], line["request_id"], line["status"]) == ("ERROR", "req-escaped", 500)
+    assert (line["method"], line["path"]) == ("GET", "/world/")
+    assert "the error page itself failed" in line["exception"]
