@@ -174,3 +174,24 @@ def test_css_crops_of_cards_keep_the_focal_point_in_view():
     html = render_to_string("components/story.html", {"article": article, "size": "standard"})
     img = BeautifulSoup(html, "html.parser").select_one("picture img")
     assert img["style"] == "object-position: 25% 50%"
+
+
+def test_pages_find_their_renditions_instead_of_making_them_again(client, monkeypatch):
+    """Wagtail trusts a listing's prefetched renditions: a size the prefetch lacks is made
+    again (and thrown away) on every render, which with AVIF costs seconds."""
+    article = with_lead_image().first()
+    urls = ("/", article.get_parent().url, article.url, "/search/?q=the")
+    for url in urls:
+        client.get(url)  # first views make whatever is missing
+    made = []
+    model = get_image_model()
+    generate = model.generate_rendition_file
+
+    def spy(self, filter, **kwargs):
+        made.append(filter.spec)
+        return generate(self, filter, **kwargs)
+
+    monkeypatch.setattr(model, "generate_rendition_file", spy)
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert made == []
