@@ -6,10 +6,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from newsdesk.core.views import favicon
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("favicon.ico", favicon),
     path("", include("newsdesk.distribution.sitemaps.urls")),
     path("comments/", include("newsdesk.comments.urls")),
     path("ratings/", include("newsdesk.ratings.urls")),

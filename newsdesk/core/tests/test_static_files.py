@@ -102,3 +102,21 @@ def test_unhashed_names_are_not_cached_for_good(collected):
     response = Client().get("/static/css/newsdesk.css")
     assert response.status_code == 200
     assert "immutable" not in response["Cache-Control"]
+
+
+def test_the_favicon_is_linked_and_answered_at_the_root_from_the_hashed_file(collected):
+    client = Client()
+    html = client.get("/").content.decode()
+    icons = re.findall(r'<link rel="icon" href="([^"]+)"', html)
+    assert [Path(url).suffix for url in icons] == [".ico", ".svg"]
+    root = client.get("/favicon.ico")
+    assert root.status_code == 301
+    assert root["Location"] == icons[0] and re.search(r"\.[0-9a-f]{12}\.ico$", icons[0])
+    assert "public" in root["Cache-Control"] and not root.cookies
+    for url, kind in zip(icons, ("image/", "image/svg+xml"), strict=True):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith(kind), url
+        assert "immutable" in response["Cache-Control"] and not response.cookies
+        body = b"".join(response.streaming_content)
+        assert body == (collected / url.removeprefix("/static/")).read_bytes()
