@@ -23,11 +23,17 @@ from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page, Site
 
-from newsdesk.articles.models import ArticleByline, ArticleCredit, ArticlePage, SectionPage
+from newsdesk.articles.models import (
+    ArticleByline,
+    ArticleCredit,
+    ArticlePage,
+    HomePage,
+    SectionPage,
+)
 from newsdesk.comments.models import Comment
 from newsdesk.corrections.models import ArticleNote
 from newsdesk.pages.models import StandardPage
-from newsdesk.people.models import PersonPage
+from newsdesk.people.models import PeopleIndexPage, PersonPage
 from newsdesk.ratings.models import Rating
 
 FORMAT = "newsdesk-export"
@@ -364,11 +370,33 @@ def export_site(*, directory: Path, advance: Callable[[], None] = lambda: None) 
         "version": VERSION,
         "exported_at": timezone.now().isoformat(),
         "source": site_source(),
-        "site": {"name": site.site_name if site else "", "hostname": site_source()[9:]},
+        "site": {
+            "name": site.site_name if site else "",
+            "hostname": site_source()[9:],
+            **front_pages(),
+        },
         "files": files,
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return manifest
+
+
+def front_pages() -> dict:
+    """The home page's curation and the people page's intro: one each, so in the manifest."""
+    home = HomePage.objects.first()
+    people = PeopleIndexPage.objects.first()
+    return {
+        "home": home
+        and {
+            **values(home, "title tagline"),
+            "lead_story": export_id("article", home.lead_story_id),
+            "top_stories": [
+                export_id("article", top.article_id)
+                for top in home.top_stories.order_by("sort_order")
+            ],
+        },
+        "people_index": people and values(people, "title intro"),
+    }
 
 
 def count_records() -> dict[str, int]:

@@ -20,10 +20,11 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
-from newsdesk.articles.models import ArticlePage
+from newsdesk.articles.models import ArticlePage, HomePage, HomePageTopStory
 from newsdesk.comments.models import Comment
 from newsdesk.corrections.models import ArticleNote
 from newsdesk.pages.models import StandardPage
+from newsdesk.people.models import PeopleIndexPage
 from newsdesk.ratings.models import Rating
 from newsdesk.ratings.services import clean_stars
 
@@ -146,8 +147,8 @@ def texts(record: dict, names: str) -> dict[str, str]:
 class SiteImport:
     """One run of `import_site`: the items to import and how to import each."""
 
-    def __init__(self, *, directory: Path, source: str):
-        self.directory, self.source = directory, source
+    def __init__(self, *, directory: Path, source: str, site: dict | None = None):
+        self.directory, self.source, self.site = directory, source, site or {}
         self.deferred: set[str] = set()  # articles whose body links point further on
 
     # Reading ------------------------------------------------------------------------------
@@ -159,6 +160,8 @@ class SiteImport:
             for item in self.read("articles.jsonl", "article"):
                 if isinstance(item.data, tuple) and item.data[1].get("id") in self.deferred:
                     yield SourceItem(item.file, item.label, ("article_links", item.data[1]))
+        if self.site.get("home") or self.site.get("people_index"):
+            yield SourceItem(MANIFEST, "site", ("front_pages", self.site))
 
     def read(self, name: str, kind: str) -> Iterator[SourceItem]:
         with (self.directory / name).open("rb") as lines:
@@ -385,6 +388,36 @@ class SiteImport:
     def import_article_links(self, data: dict) -> Upserted:
         result = self.import_article(data, strict=True)
         return Upserted(result.obj, "article links", result.action)
+
+    def import_front_pages(self, data: dict) -> Upserted:
+        """The home page's name, tagline and picks, and the people page's intro."""
+        home, people = HomePage.objects.first(), PeopleIndexPage.objects.first()
+        if home is None:
+            raise ItemError("There is no home page to import into; run `manage.py migrate`.")
+        wanted = data.get("home") or {}
+        tops = [self.ref("article", a, "home top_stories") for a in wanted.get("top_stories", [])]
+        picks = {
+            "title": text(wanted, "title") or home.title,
+            "tagline": text(wanted, "tagline"),
+            "lead_story": self.ref("article", wanted.get("lead_story"), "home lead_story"),
+        }
+        changed = any(getattr(home, name) != value for name, value in picks.items()) or [
+            top.article_id for top in home.top_stories.order_by("sort_order")
+        ] != [top.pk for top in tops]
+        if changed:
+            for name, value in picks.items():
+                setattr(home, name, value)
+            home.draft_title = home.title
+            home.top_stories = [HomePageTopStory(article=top) for top in tops]
+            home.save_revision().publish(skip_permission_checks=True)
+        index = data.get("people_index") or {}
+        title, intro = text(index, "title") or "People", text(index, "intro")
+        if people is not None and (people.title, people.intro) != (title, intro):
+            people.title = people.draft_title = title
+            people.intro = intro
+            people.save_revision().publish(skip_permission_checks=True)
+            changed = True
+        return Upserted(home, "front pages", "updated" if changed else "unchanged")
 
     def import_note(self, data: dict) -> Upserted:
         fields = {

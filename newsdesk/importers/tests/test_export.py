@@ -21,7 +21,7 @@ from newsdesk.demo import factories
 from newsdesk.importers.export import MANIFEST, export_site, page_state
 from newsdesk.importers.models import ImportedItem
 from newsdesk.pages.models import StandardPage
-from newsdesk.people.models import PersonPage
+from newsdesk.people.models import PeopleIndexPage, PersonPage
 from newsdesk.ratings.models import Rating
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,16 @@ def snapshot() -> dict:
             "related": [paths[pin.article_id] for pin in content.related_pins.all()],
         }
     comments = {c.pk: c for c in Comment.objects.all()}
+    home, people = HomePage.objects.get(), PeopleIndexPage.objects.get()
     return {
+        "front pages": (
+            home.title,
+            home.tagline,
+            paths.get(home.lead_story_id),
+            [paths[top.article_id] for top in home.top_stories.order_by("sort_order")],
+            people.title,
+            people.intro,
+        ),
         "articles": articles,
         "images": sorted(
             (

@@ -42,7 +42,9 @@ class Command(ImportCommand):
             raise CommandError(str(error)) from None
         self.total = sum(entry["count"] for entry in manifest["files"].values())
         self.site_import = SiteImport(
-            directory=Path(directory), source=source or manifest["source"]
+            directory=Path(directory),
+            source=source or manifest["source"],
+            site=manifest.get("site") if isinstance(manifest.get("site"), dict) else None,
         )
         return self.site_import
 
