@@ -28,7 +28,7 @@ from django.utils.html import escape
 
 from newsdesk.articles.models import SectionPage
 
-from .ghost_content import Converter, plain
+from .ghost_content import convert_post, plain
 from .records import Upserted, checksum, find_imported
 from .runner import ItemError, SkipItem, SourceItem, reason_for
 from .services import (
@@ -80,12 +80,19 @@ def is_internal(tag: dict) -> bool:
 
 
 def read_export(path: Path) -> GhostExport:
-    """Parse and index a Ghost export, or raise GhostExportError naming the problem."""
+    """Read and index a Ghost export file, or raise GhostExportError naming the problem."""
     try:
-        raw = json.loads(path.read_bytes())
+        data = path.read_bytes()
     except OSError as error:
         raise GhostExportError(f"{path}: cannot read the file ({error.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    return parse_export(data, file=str(path))
+
+
+def parse_export(data: bytes, *, file: str) -> GhostExport:
+    path = file
+    try:
+        raw = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise GhostExportError(f"{path}: not a JSON file ({error})") from None
     try:
         db = raw["db"][0] if "db" in raw else raw
@@ -94,8 +101,16 @@ def read_export(path: Path) -> GhostExport:
         raise GhostExportError(f"{path}: not a Ghost export (no db[0].data)") from None
     if not isinstance(data, dict) or not isinstance(data.get("posts", []), list):
         raise GhostExportError(f"{path}: not a Ghost export (db[0].data.posts is not a list)")
-    export = GhostExport(file=str(path), version=str(meta.get("version", "")))
-    table = lambda name: [row for row in data.get(name) or [] if isinstance(row, dict)]  # noqa: E731
+    if not isinstance(meta, dict):
+        meta = {}
+    export = GhostExport(file=file, version=str(meta.get("version", "")))
+
+    def table(name: str) -> list[dict]:
+        rows = data.get(name) or []
+        if not isinstance(rows, list):
+            raise GhostExportError(f"{path}: db[0].data.{name} is not a list")
+        return [row for row in rows if isinstance(row, dict)]
+
     export.posts = table("posts")
     export.tags = {str(t.get("id")): t for t in table("tags")}
     export.users = {str(u.get("id")): u for u in table("users")}
@@ -280,23 +295,11 @@ class GhostImporter:
         )
 
     def body(self, post: dict, *, done: list, notes: list[str]) -> list[dict]:
-        converter = Converter(
-            resolve_image=lambda src, alt: _pk(self.image(src, alt=alt, done=done, notes=notes))
+        body, found = convert_post(
+            post, lambda src, alt: _pk(self.image(src, alt=alt, done=done, notes=notes))
         )
-        for name in ("lexical", "mobiledoc"):
-            content = post.get(name)
-            if not content:
-                continue
-            try:
-                doc = json.loads(content) if isinstance(content, str) else content
-                getattr(converter, name)(doc)
-            except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
-                raise ItemError(f"its {name.title()} content is malformed ({error})") from None
-            break
-        else:
-            converter.html(str(post.get("html") or ""))
-        notes += converter.notes
-        return converter.body
+        notes += found
+        return body
 
     # Images -----------------------------------------------------------------------------
 

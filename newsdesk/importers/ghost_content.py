@@ -8,6 +8,7 @@ with no Newsdesk equivalent (signup forms, paywalls, buttons, audio) are dropped
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,8 +17,10 @@ from html import unescape
 import lxml.html
 import nh3
 from django.utils.html import escape, strip_tags
+from lxml import etree
 
 from . import blocks
+from .runner import ItemError
 
 INLINE_TAGS = {"b", "i", "a", "sup", "sub", "br"}
 TAG_NAMES = {"strong": "b", "b": "b", "em": "i", "i": "i", "a": "a", "sup": "sup", "sub": "sub"}
@@ -140,7 +143,12 @@ class Converter:
         )  # fmt: skip
         if not cleaned.strip():
             return
-        for node in lxml.html.fragments_fromstring(cleaned):
+        try:
+            nodes = lxml.html.fragments_fromstring(cleaned)
+        except (etree.ParserError, ValueError):
+            self.notes.append("an HTML card could not be read and was left out")
+            return
+        for node in nodes:
             if isinstance(node, str):
                 self.paragraph(escape(node))
             else:
@@ -237,6 +245,27 @@ class Converter:
                 self.card(kind, node)
             else:
                 raise ValueError("a Lexical node without a type")
+
+
+def convert_post(post: dict, resolve_image: ImageResolver) -> tuple[list[dict], list[str]]:
+    """A Ghost post's body blocks and notes, from its Lexical, else Mobiledoc, else HTML.
+    Content that cannot be read raises ItemError naming the format."""
+    converter = Converter(resolve_image=resolve_image)
+    for name in ("lexical", "mobiledoc"):
+        content = post.get(name)
+        if not content:
+            continue
+        try:
+            doc = json.loads(content) if isinstance(content, str) else content
+            getattr(converter, name)(doc)
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
+            raise ItemError(f"its {name.title()} content is malformed ({error})") from None
+        except RecursionError:
+            raise ItemError(f"its {name.title()} content is nested too deeply") from None
+        break
+    else:
+        converter.html(str(post.get("html") or ""))
+    return converter.body, converter.notes
 
 
 def mobiledoc_markers(markers: list, markups: list, atoms: list) -> str:

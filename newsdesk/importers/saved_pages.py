@@ -43,6 +43,7 @@ CHROME = re.compile(
     r"(?:^|[\s_-])(?:menu|nav|navbar|navigation|footer|sidebar|breadcrumbs?|share|sharing"
     r"|social|newsletter|advert|advertisement|ad-slot|ads|trending|banner|contentinfo)(?:[\s_-]|$)"
 )
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 NAME_LINE = re.compile(r"[A-ZÀ-Þ@][\w'’.-]*(?: [A-ZÀ-Þ][\w'’.-]*){0,3}")
 
 
@@ -68,9 +69,17 @@ def parse_html(html: bytes):
     """The page as an lxml tree. Parsing reads no DTD, entity or URL the page names."""
     parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
     try:
-        return lxml.html.document_fromstring(html, parser=parser)
+        tree = lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise ItemError(f"not an HTML page ({error})") from None
+    # lxml keeps control characters it parsed but refuses them when text is moved (dropping an
+    # element moves its tail): they are noise in a page anyway.
+    for node in tree.iter():
+        if node.text and CONTROL.search(node.text):
+            node.text = CONTROL.sub("", node.text)
+        if node.tail and CONTROL.search(node.tail):
+            node.tail = CONTROL.sub("", node.tail)
+    return tree
 
 
 def strip_chrome(tree):
@@ -114,7 +123,10 @@ def read_page(html: bytes) -> SavedPage:
     lines = [page.title] if page.title else []
     if page.author:
         lines.append(f"By {page.author}")
-    lines += _copy_lines(doc.body, title=page.title)
+    body = _copy_lines(doc.body, title=page.title)
+    if not body:
+        raise ItemError("no article text found in the page")
+    lines += body
     if doc.commentsbody is not None and "".join(doc.commentsbody.itertext()).strip():
         lines += _comment_lines(doc.commentsbody)
     page.copy = "\n\n".join(lines)
