@@ -107,7 +107,10 @@ class ArchiveWriter:
         for path in sorted(root.rglob("*")):
             if path.is_file() and not path.is_symlink():
                 name = f"{prefix}/{path.relative_to(root).as_posix()}"
-                self.add_file(path, name)
+                try:
+                    self.add_file(path, name)
+                except FileNotFoundError:
+                    continue  # deleted since the listing (an old rendition): not in this backup
                 yield name
 
     def finish(self, manifest: Manifest) -> None:
