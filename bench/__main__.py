@@ -19,6 +19,7 @@ MODULES = (
     "bench.firstview",
     "bench.lighthouse",
     "bench.publish",
+    "bench.scale",
 )
 
 
