@@ -48,51 +48,61 @@
     }
   }
 
-  document.querySelectorAll("form.rating-form").forEach(function (form) {
+  // The reader's earlier choice in this browser, restored when the browser is idle: the widget
+  // sits below the article, and the first read of localStorage can block for a while.
+  function restore() {
+    document.querySelectorAll("form.rating-form").forEach(function (form) {
+      var pressed = form.querySelector("[aria-pressed=true]");
+      if (pressed) return remember(form, pressed.value);
+      var stars = remembered(form);
+      if (stars) show(form, stars);
+    });
+  }
+  if (window.requestIdleCallback) window.requestIdleCallback(restore, { timeout: 2000 });
+  else window.setTimeout(restore, 200);
+
+  // One listener for every rating form, so loading the page does no work per form.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form.rating-form")) return;
     var widget = form.closest(".rating-widget");
     var summary = widget.querySelector("[data-rating-summary]");
     var status = widget.querySelector(".rating-status");
-    var pressed = form.querySelector("[aria-pressed=true]");
-    if (pressed) remember(form, pressed.value);
-    else if (remembered(form)) show(form, remembered(form));
-
-    form.addEventListener("submit", function (event) {
-      var button = event.submitter;
-      if (!button || button.name !== "stars") return; // let the browser post the form
-      event.preventDefault();
-      if (form.getAttribute("aria-busy") === "true") return;
-      form.setAttribute("aria-busy", "true");
-      fetch(form.action, {
-        method: "POST",
-        headers: { Accept: "application/json" },
-        body: new URLSearchParams({ stars: button.value }),
-        credentials: "same-origin",
+    var button = event.submitter;
+    if (!button || button.name !== "stars") return; // let the browser post the form
+    event.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") return;
+    form.setAttribute("aria-busy", "true");
+    fetch(form.action, {
+      method: "POST",
+      headers: { Accept: "application/json" },
+      body: new URLSearchParams({ stars: button.value }),
+      credentials: "same-origin",
+    })
+      .then(function (response) {
+        return response
+          .json()
+          .catch(function () {
+            return {};
+          })
+          .then(function (data) {
+            if (!response.ok || !data.stars) throw { readerMessage: data.error };
+            return data;
+          });
       })
-        .then(function (response) {
-          return response
-            .json()
-            .catch(function () {
-              return {};
-            })
-            .then(function (data) {
-              if (!response.ok || !data.stars) throw { readerMessage: data.error };
-              return data;
-            });
-        })
-        .then(function (data) {
-          showSummary(summary, data.average, data.count);
-          show(form, data.stars);
-          remember(form, data.stars);
-          status.textContent =
-            "Thanks: you rated this " + data.stars + " out of 5. You can change your rating at any time.";
-        })
-        .catch(function (error) {
-          status.textContent =
-            (error && error.readerMessage) || "Sorry, your rating could not be saved. Please try again.";
-        })
-        .finally(function () {
-          form.removeAttribute("aria-busy");
-        });
-    });
+      .then(function (data) {
+        showSummary(summary, data.average, data.count);
+        show(form, data.stars);
+        remember(form, data.stars);
+        status.textContent =
+          "Thanks: you rated this " + data.stars + " out of 5. You can change your rating at any time.";
+      })
+      .catch(function (error) {
+        status.textContent =
+          (error && error.readerMessage) || "Sorry, your rating could not be saved. Please try again.";
+      })
+      .finally(function () {
+        form.removeAttribute("aria-busy");
+      });
   });
 })();
