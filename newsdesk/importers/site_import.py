@@ -86,15 +86,15 @@ def read_manifest(directory: Path, *, verify: bool = True) -> dict:
     missing = [name for name in FILES if name not in files]
     if missing:
         raise ManifestError(f"{path}: files not listed: {', '.join(missing)}.")
-    if verify:
-        for name, entry in files.items():
+    for name, entry in files.items():
+        if not (directory / name).is_file():
+            raise ManifestError(f"{directory / name}: listed in the manifest but missing.")
+        if verify:
             verify_file(directory / name, count=entry["count"], sha256=entry["sha256"])
     return manifest
 
 
 def verify_file(path: Path, *, count: int, sha256: str) -> None:
-    if not path.is_file():
-        raise ManifestError(f"{path}: listed in the manifest but missing.")
     digest, lines = hashlib.sha256(), 0
     with path.open("rb") as data:
         for line in data:
@@ -251,6 +251,8 @@ class SiteImport:
             alt_text=text(data, "alt_text"),
         )
         focus = data.get("focal_point") or {}
+        if not isinstance(focus, dict):
+            raise ItemError("focal_point: expected {x, y, width, height} or null.")
         extra = {
             "description": text(data, "description")[:255],
             "focal_point_x": focus.get("x"),
