@@ -123,6 +123,11 @@ sub vcl_backend_response {
         set beresp.uncacheable = true;
         return (deliver);
     }
+    # The application sends text uncompressed: store it gzipped (a third of the memory) and
+    # send it so; Varnish gunzips on delivery for the rare client that does not accept gzip.
+    if (!beresp.http.Content-Encoding && beresp.http.Content-Type ~ "(?i)^(text/|application/(([a-z.+-]*\+)?(xml|json)|javascript)|image/svg\+xml)") {
+        set beresp.do_gzip = true;
+    }
     # Only what the application marked cacheable (Cache-Control), never Varnish's default TTL.
     if (!beresp.http.Cache-Control && !beresp.http.Expires) {
         set beresp.ttl = 120s;

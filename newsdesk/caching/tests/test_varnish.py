@@ -6,6 +6,7 @@ editors, purges by URL and by tag (from loopback only), grace when the applicati
 a publication visible on the next request everywhere it appears.
 """
 
+import gzip
 import http.client
 import os
 import re
@@ -308,3 +309,16 @@ def test_a_publication_is_visible_everywhere_at_once(purging_varnish, django_db_
             Tag.objects.filter(slug="dockers").delete()
     assert get(port, pages[0])[1]["X-Cache"] == "MISS"  # the deletion purged too
     assert get(port, article.url)[0] == 404
+
+
+@pytest.mark.parametrize("path", ["/politics/", "/feeds/rss/"])
+def test_text_is_stored_gzipped_and_gunzipped_for_clients_without_gzip(varnish, path):
+    port = varnish["port"]
+    status, zipped, body = get(port, path, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert status == 200 and zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"]
+    plain_status, plain, text = get(port, path)
+    assert plain_status == 200 and "Content-Encoding" not in plain
+    assert plain["X-Cache"] == "HIT", "one stored copy serves both"
+    assert gzip.decompress(body) == text and len(body) < len(text) / 2
+    assert get(port, path, headers={"Accept-Encoding": "gzip"})[1]["X-Cache"] == "HIT"
