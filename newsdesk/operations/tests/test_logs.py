@@ -44,13 +44,14 @@ def lines():
         root.removeHandler(handler)
 
 
+@pytest.mark.urls("newsdesk.operations.tests.urls_for_logs")
 def test_the_response_echoes_a_sane_request_id_and_replaces_a_forged_one(client):
-    assert client.get("/", headers={"X-Request-ID": "edge-4f1c.7:2"})["X-Request-ID"] == (
+    assert client.get("/logs/", headers={"X-Request-ID": "edge-4f1c.7:2"})["X-Request-ID"] == (
         "edge-4f1c.7:2"
     )
-    forged = client.get("/", headers={"X-Request-ID": 'x" level=ERROR'})["X-Request-ID"]
+    forged = client.get("/logs/", headers={"X-Request-ID": 'x" level=ERROR'})["X-Request-ID"]
     assert len(forged) == 32 and forged.isalnum()
-    generated = {client.get("/")["X-Request-ID"] for _ in range(2)}
+    generated = {client.get("/logs/")["X-Request-ID"] for _ in range(2)}
     assert len(generated) == 2
 
 
