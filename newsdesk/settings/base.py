@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "newsdesk.operations.requestids.RequestIdMiddleware",
     "newsdesk.operations.health.ReadinessMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "newsdesk.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsdesk.core.middleware.PublicCacheMiddleware",
     "newsdesk.core.sites.CachedSiteMiddleware",
@@ -224,6 +227,39 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Sessions and CSRF cookies exist for the admin only; public pages never touch them.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+
+# Security headers on every response (newsdesk/core/security.py). The public templates have
+# no inline script or style attribute (JSON-LD is data, not run), so the policy needs neither
+# 'unsafe-inline' nor nonces, which would make every cached copy unique. Embedded players
+# (core/blocks.py, EmbedBlock) may come from these hosts.
+EMBED_FRAME_SOURCES = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "frame-src": EMBED_FRAME_SOURCES,
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+# The admin runs Wagtail's inline scripts and frames its own previews.
+ADMIN_CSP = {
+    "frame-ancestors": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
 
 MAILERS = {
     "default": {
