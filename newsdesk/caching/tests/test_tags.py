@@ -1,5 +1,6 @@
 """Validators and cache tags on public responses, and which tags each kind of change purges."""
 
+import re
 import subprocess
 import sys
 import time
@@ -127,7 +128,9 @@ def test_the_banner_shortens_the_cache_lifetime_to_its_expiry(client):
     banner.expires_at = timezone.now() + timedelta(seconds=90)
     banner.save()
     cache_control = client.get("/")["Cache-Control"]
-    assert "s-maxage=9" in cache_control and "max-age=60" in cache_control
+    # Up to the 90 seconds left (fewer if the render itself was slow), never the usual 300.
+    assert 30 < int(re.search(r"s-maxage=(\d+)", cache_control)[1]) <= 90
+    assert "max-age=60" in cache_control
     banner.expires_at = None
     banner.save()
     assert "s-maxage=300" in client.get("/")["Cache-Control"]
