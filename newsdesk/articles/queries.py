@@ -15,10 +15,10 @@ def picture_renditions(*sizes: str) -> tuple[str, ...]:
     return tuple(f"fill-{size}|format-{fmt}" for size in sizes for fmt in PICTURE_FORMATS)
 
 
-# Renditions that story cards use (the front page's lead card all three sizes, the others the
-# first two); prefetched with every listing so cards cost no queries. A size missing here is
-# not looked up but made again on every render (Wagtail trusts the prefetch).
-CARD_RENDITIONS = picture_renditions("480x270", "960x540", "1200x675")
+# Renditions that story cards use (components/story.html: the front page's lead from 480 wide,
+# the others up to 960); prefetched with every listing so cards cost no queries. A size missing
+# here is not looked up but made again on every render (Wagtail trusts the prefetch).
+CARD_RENDITIONS = picture_renditions("320x180", "480x270", "640x360", "960x540", "1200x675")
 LEAD_RENDITIONS = picture_renditions("800x450", "1200x675", "1600x900")
 
 

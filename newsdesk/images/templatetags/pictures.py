@@ -22,3 +22,43 @@ def focal_position(image, spec: str) -> str | None:
     width, height = transform.size
     x, y = int(point.centroid_x * 100 // width), int(point.centroid_y * 100 // height)
     return f"object-position: {x}% {y}%"
+
+
+# How wide a story card's picture is drawn, in CSS pixels, at each of the theme's breakpoints
+# (container widths and grids in static/scss/theme/_story.scss and _front.scss), widest
+# first: xxl (1400 px), xl, lg, md, sm (576 px), phones. FULL is the phone container's width.
+# ROW is a list row's thumbnail: a 6.5rem-wide 4:3 box that crops a 16:9 picture drawn 139 px
+# wide. In listings only the first story keeps its picture on top on phones ("-first").
+BREAKPOINTS = (1400, 1200, 992, 768, 576)
+FULL, ROW = "calc(100vw - 24px)", "139px"
+CARD_WIDTHS = {
+    "lead": (811, 717, 597, 696, 516, FULL),  # the front page's lead, 2fr of two columns
+    "beside": (365, 319, 259, 216, ROW, ROW),  # beside the lead; rows below md
+    "top": (296, 261, 216, 336, 246, ROW),  # the front page's second tier; rows on phones
+    "related": (296, 261, 216, 336, 246, ROW),  # 2 across, then 4 from lg
+    "related-first": (296, 261, 216, 336, 246, FULL),
+    "grid": (296, 261, 296, 336, 246, ROW),  # listings: 2, 3 then 4 across
+    "grid-first": (296, 261, 296, 336, 246, FULL),
+    "rail": (484, 408, 493, 362, 516, FULL),  # a section rail's first story, 6fr of 11
+    "row": (ROW,) * 6,  # the other stories of a rail
+}
+
+
+@register.filter
+def card_sizes(layout: str) -> str:
+    """The `sizes` attribute of a story card's picture in `layout` (see CARD_WIDTHS), so the
+    browser picks the smallest rendition that fills it instead of one as wide as the screen."""
+    try:
+        widths = [f"{w}px" if isinstance(w, int) else w for w in CARD_WIDTHS[layout]]
+    except KeyError:
+        raise ValueError(
+            f"card_sizes: unknown layout {layout!r}, expected one of {list(CARD_WIDTHS)}"
+        ) from None
+    # Widest first, as the browser takes the first match; a width the next narrower
+    # breakpoint repeats needs no entry of its own.
+    sizes = [
+        f"(min-width: {bp}px) {width}"
+        for bp, width, narrower in zip(BREAKPOINTS, widths, widths[1:], strict=False)
+        if width != narrower
+    ]
+    return ", ".join([*sizes, widths[-1]])
