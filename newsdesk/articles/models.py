@@ -324,6 +324,7 @@ class ArticlePage(CachedViewRestrictions, Page):
     # Elasticsearch/OpenSearch use the boosts as they are. The title entry replaces Page's;
     # "headline" indexes it again, into the body vector, so that PostgreSQL can match every
     # word with the GIN index on body alone (newsdesk/search/backend.py).
+    search_newest_first = "-first_published_at"  # search ranks the newest matches (search/backend.py)
     search_fields = [
         *Page.search_fields,
         index.SearchField("title", boost=10),
