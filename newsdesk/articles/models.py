@@ -24,6 +24,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from newsdesk.caching.tags import archive_tag, section_tag, tag_tag
 from newsdesk.core.blocks import ArticleBodyBlock
 from newsdesk.distribution.metadata.widgets import LengthHintInput, LengthHintTextarea
 
@@ -48,8 +49,49 @@ def raw_text(value):
 WORDS_PER_MINUTE = 230
 
 
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    page_obj = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+COUNT_SECONDS = 5 * 60  # a story scheduled to appear is counted within five minutes
+
+
+class ListingPaginator(Paginator):
+    """Django's paginator with the listing's count cached and page numbers elided.
+
+    Counting a section of a million-article site reads every story in it; the count only
+    changes when an article of the listing does, which purges the listing's tag. Page links
+    are the first, the last and two either side of the current page, not one per page.
+    """
+
+    def __init__(self, object_list, per_page, *, tag: str = ""):
+        super().__init__(object_list, per_page)
+        self.tag = tag
+        self.elided: list | None = None
+
+    @cached_property
+    def count(self) -> int:
+        from newsdesk.caching.fragments import cached
+
+        if not self.tag:
+            return super().count
+        return cached(
+            f"count:{self.tag}", self.object_list.count, tags=[self.tag], timeout=COUNT_SECONDS
+        )
+
+    @property
+    def page_range(self):
+        return self.elided if self.elided is not None else super().page_range
+
+    def get_page(self, number):
+        page = super().get_page(number)
+        self.elided = None
+        self.elided = list(self.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+        return page
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE, *, tag: str = ""):
+    """A page of the listing, its cards with their sections.
+
+    `tag`: the listing's cache tag (`section-5`), under which its count is cached.
+    """
+    page_obj = ListingPaginator(queryset, per_page, tag=tag).get_page(request.GET.get("page"))
     page_obj.object_list = attach_sections(page_obj.object_list)
     return page_obj
 
@@ -134,7 +176,10 @@ class HomePage(CachedViewRestrictions, RoutablePageMixin, Page):
         return self.listing(
             request,
             "articles/archive_month.html",
-            {**context, "page_obj": paginate(request, articles)},
+            {
+                **context,
+                "page_obj": paginate(request, articles, tag=archive_tag(year=year, month=month)),
+            },
         )
 
     @path("tags/<slug:tag>/", name="tag")
@@ -142,7 +187,9 @@ class HomePage(CachedViewRestrictions, RoutablePageMixin, Page):
         tag = get_object_or_404(Tag, slug=tag)
         articles = ArticlePage.objects.published().filter(tags=tag).for_listing()
         return self.listing(
-            request, "articles/tag_page.html", {"tag": tag, "page_obj": paginate(request, articles)}
+            request,
+            "articles/tag_page.html",
+            {"tag": tag, "page_obj": paginate(request, articles, tag=tag_tag(tag.pk))},
         )
 
 
@@ -184,7 +231,7 @@ class SectionPage(CachedViewRestrictions, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         articles = ArticlePage.objects.published().child_of(self).for_listing()
-        context["page_obj"] = paginate(request, articles)
+        context["page_obj"] = paginate(request, articles, tag=section_tag(self.pk))
         context["current_section"] = self
         return context
 
@@ -324,7 +371,8 @@ class ArticlePage(CachedViewRestrictions, Page):
     # Elasticsearch/OpenSearch use the boosts as they are. The title entry replaces Page's;
     # "headline" indexes it again, into the body vector, so that PostgreSQL can match every
     # word with the GIN index on body alone (newsdesk/search/backend.py).
-    search_newest_first = "-first_published_at"  # search ranks the newest matches (search/backend.py)
+    # PostgreSQL search ranks the newest matches, not all of them (search/backend.py).
+    search_newest_first = "-first_published_at"
     search_fields = [
         *Page.search_fields,
         index.SearchField("title", boost=10),

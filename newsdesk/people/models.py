@@ -65,8 +65,9 @@ class PersonPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from newsdesk.articles.models import ArticlePage, paginate
+        from newsdesk.caching.tags import person_tag
 
         context = super().get_context(request, *args, **kwargs)
         articles = ArticlePage.objects.published().filter(bylines__person=self).for_listing()
-        context["page_obj"] = paginate(request, articles)
+        context["page_obj"] = paginate(request, articles, tag=person_tag(self.pk))
         return context
