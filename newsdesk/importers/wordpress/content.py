@@ -26,6 +26,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment as HTMLComment
 
 from newsdesk.importers import blocks
+from newsdesk.importers.runner import ItemError
 
 INLINE_TAGS = {"a", "b", "strong", "i", "em", "sup", "sub"}
 DROPPED = {"script", "style", "iframe", "object", "embed", "form", "input", "button", "hr",
@@ -59,7 +60,14 @@ class Resolver:
 
 
 def to_blocks(html: str, resolver: Resolver) -> list[dict]:
-    """The body blocks for a post's `content:encoded`."""
+    """The body blocks for a post's `content:encoded`; `ItemError` if it cannot be read."""
+    try:
+        return _to_blocks(html, resolver)
+    except RecursionError:  # thousands of nested elements: this post fails alone
+        raise ItemError("the post's HTML is nested too deeply to convert") from None
+
+
+def _to_blocks(html: str, resolver: Resolver) -> list[dict]:
     html = expand_shortcodes(html or "")
     if GUTENBERG.search(html):
         out: list[dict] = []

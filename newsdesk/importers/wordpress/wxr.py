@@ -277,6 +277,8 @@ def read(path: Path | str) -> Iterator[Channel | Author | Term | Item]:
         raise WXRError(f"{path}: not well-formed XML (line {line}, column {column})") from None
     except OSError as error:
         raise WXRError(f"{path}: {error.strerror or error}") from None
+    except (LookupError, ValueError) as error:  # an encoding the XML declares but expat lacks
+        raise WXRError(f"{path}: cannot be decoded ({error})") from None
     if container is None:
         raise WXRError(f"{path}: not a WordPress export (no <channel>)")
     if not sent:
