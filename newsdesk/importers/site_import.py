@@ -64,6 +64,8 @@ def read_manifest(directory: Path, *, verify: bool = True) -> dict:
         raise ManifestError(
             f"{path}: line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})."
         ) from None
+    except RecursionError:
+        raise ManifestError(f"{path}: nested too deeply to be a manifest.") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ManifestError(f'{path}: not a Newsdesk export (no "format": "{FORMAT}").')
     version = manifest.get("version")
@@ -115,7 +117,10 @@ def verify_file(path: Path, *, count: int, sha256: str) -> None:
 def moment(value: Any, field: str) -> datetime | None:
     if value in (None, ""):
         return None
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but not a real moment: 2024-02-30
+        parsed = None
     if parsed is None:
         raise ItemError(f"{field}: {value!r} is not a date and time (ISO 8601).")
     return parsed
@@ -171,6 +176,9 @@ class SiteImport:
                     data = json.loads(line.decode("utf-8"))
                 except (UnicodeDecodeError, json.JSONDecodeError) as error:
                     yield SourceItem(where, "line", ItemError(f"not a JSON record ({error})"))
+                    continue
+                except RecursionError:
+                    yield SourceItem(where, "line", ItemError("nested too deeply to be a record"))
                     continue
                 if not isinstance(data, dict) or not isinstance(data.get("id"), str):
                     yield SourceItem(where, "line", ItemError('not a record with an "id"'))
