@@ -20,6 +20,7 @@ MODULES = (
     "bench.lighthouse",
     "bench.publish",
     "bench.scale",
+    "bench.wxr_import",
 )
 
 
