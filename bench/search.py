@@ -164,9 +164,11 @@ def search(context: Context) -> Report:
         "the page around it (no words: nothing to search, 0).",
         "Database backend on PostgreSQL (full-text search, `english` configuration, weights "
         "A-D); the whole corpus is searched, filters and `published()` are SQL conditions.",
-        "Words found in a large share of the corpus are the slow rows: PostgreSQL ranks every "
-        "match with `ts_rank` over the whole body vector and counts them all. What would close "
-        "the gap is in docs/architecture.md (Search).",
+        "Each search ranks and counts candidates only: the newest 500 matches and the newest "
+        "100 headline matches (`search/backend.py`); past 500 the page says 'More than 500'. "
+        "The slowest rows are words in a few percent of the corpus (thousands of matches read "
+        "from the GIN indexes, then sorted by date) and phrases, whose matches PostgreSQL "
+        "re-checks against each body vector; 'did you mean' adds its own searches.",
     ]
     if made:
         notes.append(f"This run indexed {made:,} articles first, in {seconds:.0f} s.")
