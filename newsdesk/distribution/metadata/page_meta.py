@@ -282,7 +282,7 @@ class _Builder:
             meta.properties.append(("article:modified_time", iso(modified)))
         if section is not None:
             meta.properties.append(("article:section", section.title))
-        for tag in page.tags.all():
+        for tag in sorted(page.tags.all(), key=lambda tag: tag.name):  # any prefetch order
             meta.properties.append(("article:tag", tag.name))
         for byline in page.bylines.all():
             if byline.person is not None:

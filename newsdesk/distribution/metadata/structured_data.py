@@ -241,7 +241,7 @@ def article(
             "publisher": publisher(facts),
             "dateline": dateline(page),
             "articleSection": section.title if section else "",
-            "keywords": [tag.name for tag in page.tags.all()],
+            "keywords": sorted(tag.name for tag in page.tags.all()),
             "correction": corrections(page, notes, url=url),
             "isAccessibleForFree": True,
             "inLanguage": facts.language,

@@ -125,7 +125,7 @@ def test_article_is_a_complete_news_article(client):
     assert_absolute(publisher["logo"]["url"])
     assert news["dateline"].startswith(article.dateline_place)
     assert news["articleSection"] == "World"
-    assert news["keywords"] == [tag.name for tag in article.tags.all()]
+    assert news["keywords"] == sorted(tag.name for tag in article.tags.all())
     assert news["isAccessibleForFree"] is True
     assert "correction" not in news
 
