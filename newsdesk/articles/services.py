@@ -7,7 +7,7 @@ from django.db.models import Case, Count, Q, Value, When
 
 from newsdesk.caching.fragments import cached
 
-from .models import ArticlePage, HomePage
+from .models import ArticleByline, ArticleCredit, ArticlePage, HomePage
 from .queries import attach_sections, sections_by_path
 
 BESIDE_LEAD = 3
@@ -131,3 +131,18 @@ def related_articles(article: ArticlePage, *, limit: int = RELATED) -> list[Arti
     stamp = article.last_published_at.timestamp() if article.last_published_at else 0
     # A new publication of the article (new pins, new tags) is a new key.
     return cached(f"related:{article.pk}:{stamp}:{limit}", build, timeout=RELATED_SECONDS)
+
+
+def set_people(page: ArticlePage, *, bylines, credits) -> None:
+    """Put bylines (people) and credits ((role, person or name) pairs) on `page` in the order
+    given. sort_order is numbered here: left empty, PostgreSQL may return them in any order."""
+    page.bylines = [
+        ArticleByline(person=person, sort_order=i)
+        for i, person in enumerate(dict.fromkeys(bylines))
+    ]
+    page.credits = [
+        ArticleCredit(role=role, name=who[:255], sort_order=i)
+        if isinstance(who, str)
+        else ArticleCredit(role=role, person=who, name="", sort_order=i)
+        for i, (role, who) in enumerate(credits)
+    ]

@@ -18,12 +18,11 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from newsdesk.articles.models import (
-    ArticleByline,
-    ArticleCredit,
     ArticlePage,
     HomePage,
     SectionPage,
 )
+from newsdesk.articles.services import set_people
 from newsdesk.pages.models import StandardPage
 from newsdesk.people.models import PeopleIndexPage, PersonPage
 
@@ -193,13 +192,7 @@ def make_article(
         body=body_blocks(body, palette=palette_for(section), title=headline),
         updated_at=updated_at,
     )
-    page.bylines = [ArticleByline(person=person) for person in bylines]
-    page.credits = [
-        ArticleCredit(role=role, person=who, name="")
-        if isinstance(who, PersonPage)
-        else ArticleCredit(role=role, name=who)
-        for role, who in credits
-    ]
+    set_people(page, bylines=bylines, credits=credits)
     page.tags.add(*tags)
     _add(section, page, publish=publish)
     if publish and published_at:

@@ -30,13 +30,13 @@ from wagtail.images.fields import WagtailImageField
 from wagtail.models import Page
 
 from newsdesk.articles.models import (
-    ArticleByline,
     ArticleCredit,
     ArticlePage,
     ArticleRelatedPin,
     HomePage,
     SectionPage,
 )
+from newsdesk.articles.services import set_people
 from newsdesk.comments.models import Comment
 from newsdesk.comments.services import comment_store
 from newsdesk.pages.models import StandardPage
@@ -391,17 +391,13 @@ def upsert_article(
     for name, value in fields.items():
         setattr(target, name, value)
     target.go_live_at = go_live
-    target.bylines = [ArticleByline(person=person) for person in dict.fromkeys(bylines)]
-    target.credits = [
-        ArticleCredit(role=role, person=who)
-        if isinstance(who, PersonPage)
-        else ArticleCredit(role=role, name=str(who)[:255])
-        for role, who in credits
-    ]
+    set_people(target, bylines=bylines, credits=credits)
     target.tags.clear()
     target.tags.add(*dict.fromkeys(tag_names))
     if related is not None:
-        target.related_pins = [ArticleRelatedPin(article=other) for other in related]
+        target.related_pins = [
+            ArticleRelatedPin(article=other, sort_order=i) for i, other in enumerate(related)
+        ]
     if created:
         section.add_child(instance=page)
     elif not draft_only:

@@ -84,6 +84,26 @@ def test_article_rerun_is_unchanged_and_a_change_updates_the_same_page(world):
     assert find_imported(source=SOURCE, kind="article", source_id="post-1").pk == page.pk
 
 
+def test_bylines_credits_and_pins_keep_their_order(world):
+    # Numbered, not left to the database: PostgreSQL returns equal sort_orders in any order.
+    people = [upsert_person(source=SOURCE, source_id=n, name=n).obj for n in ("Zoe", "Al")]
+    other = upsert_article(**article_kwargs(world, source_id="post-2", status="published")).obj
+    credits = [("photographer", "Yan"), ("editor", people[1]), ("editor", "Bea")]
+    page = upsert_article(
+        **article_kwargs(world, status="published", credits=credits),
+        bylines=people,
+        related=[other],
+    ).obj
+    stored = ArticlePage.objects.get(pk=page.pk)
+    assert [(b.sort_order, b.person.title) for b in stored.bylines.all()] == [(0, "Zoe"), (1, "Al")]
+    assert [(c.sort_order, c.role, c.person_id, c.name) for c in stored.credits.all()] == [
+        (0, "photographer", None, "Yan"),
+        (1, "editor", people[1].pk, ""),
+        (2, "editor", None, "Bea"),
+    ]
+    assert [(p.sort_order, p.article_id) for p in stored.related_pins.all()] == [(0, other.pk)]
+
+
 def test_block_ids_are_stable_across_runs(world):
     page = upsert_article(**article_kwargs(world)).obj
     ids = [b.id for b in page.body]
