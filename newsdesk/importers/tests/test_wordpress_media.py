@@ -69,15 +69,17 @@ def test_downloads_only_from_allowed_hosts_within_limits(server):
         allowed.get(url=f"file://{server}/ok.jpg", attached_file="")
 
 
-def test_a_named_host_on_a_private_address_is_refused(server):
-    # The machine's own name resolves to a loopback or private address: allowed by name, it
-    # is still refused, since only an address named itself may be non-public.
-    host = socket.gethostname()
-    try:
-        socket.getaddrinfo(host, None)
-    except OSError:
-        pytest.skip(f"this machine's name {host!r} does not resolve")
+@pytest.mark.parametrize("host", ["127.1", "2130706433", "0177.0.0.1", "0x7f000001"])
+def test_a_name_resolving_to_loopback_is_refused(server, host):
+    # Allowed by name, a host whose name the system resolver turns into a loopback address
+    # (short, decimal, octal and hex spellings of 127.0.0.1, which resolve on every machine
+    # without a hosts file or DNS) is still refused: only an address named in its standard
+    # form may be non-public. The resolver really runs; no packet leaves loopback.
     port = server.rsplit(":", 1)[1]
+    assert {info[4][0] for info in socket.getaddrinfo(host, None)} == {"127.0.0.1"}
     media = MediaSource(allow_hosts=[host, f"{host}:{port}"])
-    with pytest.raises(ItemError, match="resolves to a non-public address"):
+    with pytest.raises(ItemError, match=r"resolves to a non-public address \(127\.0\.0\.1\)"):
         media.get(url=f"http://{host}:{port}/ok.jpg", attached_file="")
+    # The same server, named by its address, is fetched: the refusal above is the name's.
+    named = MediaSource(allow_hosts=["127.0.0.1"])
+    assert named.get(url=f"http://127.0.0.1:{port}/ok.jpg", attached_file="")[0] == b"x" * 10
