@@ -5,6 +5,7 @@ from io import BytesIO
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.core.files.images import ImageFile
 from django.db import connection
 from django.template.loader import render_to_string
@@ -15,7 +16,7 @@ from wagtail.images import get_image_model
 from newsdesk.articles.models import ArticlePage
 from newsdesk.articles.queries import CARD_RENDITIONS, LEAD_RENDITIONS
 from newsdesk.distribution.sitemaps.queries import IMAGE_RENDITION
-from newsdesk.images.templatetags.pictures import focal_position
+from newsdesk.images.templatetags.pictures import focal_classes
 
 pytestmark = pytest.mark.django_db
 
@@ -159,21 +160,40 @@ def test_card_crops_keep_the_focal_point():
 
 def test_css_crops_of_cards_keep_the_focal_point_in_view():
     tall = striped_image(focal_y=150)
-    position = focal_position(tall, "fill-480x270")
-    x, y = (int(v) for v in re.fullmatch(r"object-position: (\d+)% (\d+)%", position).groups())
-    assert x == 50 and 10 <= y <= 25, "the focal point sits near the top of the 16:9 rendition"
-    assert focal_position(striped_image(focal_y=None), "fill-480x270") is None
+    classes = focal_classes(tall, "fill-480x270")
+    x, y = (int(v) for v in re.fullmatch(r"fp-x(\d+) fp-y(\d+)", classes).groups())
+    assert x == 50 and y in (10, 20), "the focal point sits near the top of the 16:9 rendition"
+    assert focal_classes(striped_image(focal_y=None), "fill-480x270") is None
 
     article = with_lead_image().for_listing().first()
     html = render_to_string("components/story.html", {"article": article, "size": "standard"})
-    assert "object-position" not in html, "no focal point, no style: CSS centres the crop"
+    img = BeautifulSoup(html, "html.parser").select_one("picture img")
+    assert not img.get("class"), "no focal point, no class: CSS centres the crop"
     image = article.lead_image
-    image.focal_point_x, image.focal_point_y = image.width // 4, image.height // 2
+    image.focal_point_x, image.focal_point_y = image.width // 4, image.height * 7 // 10
     image.focal_point_width = image.focal_point_height = 10
     image.save()
     html = render_to_string("components/story.html", {"article": article, "size": "standard"})
     img = BeautifulSoup(html, "html.parser").select_one("picture img")
-    assert img["style"] == "object-position: 25% 50%"
+    assert img["class"] == ["fp-x30", "fp-y70"]  # 25% rounds up to the next step
+    assert not img.has_attr("style"), "the Content-Security-Policy refuses style attributes"
+
+
+def test_the_stylesheet_defines_every_focal_class():
+    """Each class focal_classes can return survives the CSS purge and moves the crop."""
+    css = (settings.PROJECT_DIR / "static" / "css" / "newsdesk.css").read_text()
+    assert "object-position:var(--fp-x, 50%) var(--fp-y, 50%)" in css
+    for step in range(0, 101, 10):
+        assert f".fp-x{step}{{--fp-x: {step}%}}" in css
+        assert f".fp-y{step}{{--fp-y: {step}%}}" in css
+
+
+def test_focal_classes_stay_within_the_picture():
+    image = striped_image(focal_y=895)  # the bottom right corner: at most 100%
+    image.focal_point_x = 595
+    assert focal_classes(image, "fill-480x270") == "fp-x100 fp-y100"
+    image.focal_point_x, image.focal_point_y = 0, 0
+    assert focal_classes(image, "fill-480x270") == "fp-x0 fp-y0"
 
 
 def test_pages_find_their_renditions_instead_of_making_them_again(client, monkeypatch):
