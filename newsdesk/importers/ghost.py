@@ -2,13 +2,17 @@
 
 `db[0].data` holds the tables: `posts` (posts and pages, `type`), `tags`, `posts_tags`
 (ordered: the first public tag is the post's primary tag), `users`, `posts_authors` and
-`posts_meta` (feature image alt text and caption). Items are imported in dependency order,
-each on its own: the authors, then the tags (a primary tag becomes a section, any other a
-tag; internal `#` tags are skipped), then the posts (articles) and pages (standard pages).
+`posts_meta` (feature image alt text and caption; meta, Open Graph and X titles, descriptions
+and images, which fill the article's SEO and social fields). Items are imported in dependency
+order, each on its own: the authors, then the tags (a primary tag becomes a section, any other
+a tag; internal `#` tags are skipped), then the posts (articles) and pages (standard pages).
 Content is Lexical (Ghost 5 and 6) or Mobiledoc (Ghost 4 and 5), converted by
 `ghost_content.py`. Images come from a local copy of the site's `content/images` folder;
-nothing is fetched. Old URLs (`/slug/`, `/tag/slug/`, `/author/slug/`) redirect to the new
-pages. Everything is keyed on Ghost's ids, so running the import again updates.
+nothing is fetched. Links between the site's posts (relative, `__GHOST_URL__/slug/`, or
+absolute with the site's address) point at the pages they became (`links.py`, shared with
+WordPress); a post linking to one further down the export is imported again at the end.
+Old URLs (`/slug/`, `/slug/amp/`, `/tag/slug/`, `/author/slug/`) redirect to the new pages.
+Everything is keyed on Ghost's ids, so running the import again updates.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -29,6 +33,7 @@ from django.utils.html import escape
 from newsdesk.articles.models import SectionPage
 
 from .ghost_content import convert_post, plain
+from .links import SiteLinks, old_path, redirect_old_paths
 from .records import Upserted, checksum, find_imported
 from .runner import ItemError, SkipItem, SourceItem, reason_for
 from .services import (
@@ -149,9 +154,33 @@ class GhostImporter:
     """Imports one Ghost export item by item (see `items()`); `notes` gathers what was left
     out or guessed, each naming its item."""
 
-    def __init__(self, export: GhostExport, *, section: SectionPage, images: Path | None = None):
+    def __init__(
+        self,
+        export: GhostExport,
+        *,
+        section: SectionPage,
+        images: Path | None = None,
+        site_url: str = "",
+    ):
         self.export, self.default_section, self.notes = export, section, []
         self.images = images.resolve() if images else None
+        site = urlsplit(site_url.strip())
+        if site_url.strip() and (site.scheme not in ("http", "https") or not site.hostname):
+            raise ValueError(f"site URL {site_url!r} is not an http(s) address")
+        self.prefix = site.path.rstrip("/")  # a site under /blog keeps its posts there
+        self.page_ids = {_id(post) for post in export.posts if _is_page(post) and post.get("id")}
+        paths = {
+            old_path(f"{self.prefix}/{post['slug']}/"): str(post["id"])
+            for post in export.posts
+            if post.get("id") and isinstance(post.get("slug"), str) and post["slug"]
+        }
+        self.links = SiteLinks(
+            find=self.imported_post,
+            hosts=[site.hostname or ""],
+            paths=paths,
+            # Ghost 4 and later write the site's own address as __GHOST_URL__ in exports.
+            aliases={"__GHOST_URL__": site_url.strip() or "/"},
+        )
 
     def items(self) -> Iterator[SourceItem]:
         file, export = self.export.file, self.export
@@ -168,8 +197,21 @@ class GhostImporter:
             label = f"tag {tag.get('slug') or tag.get('name') or tag_id}"
             yield SourceItem(file, label, ("tag", tag, tag_id in primary, tag_id in other))
         for post in export.posts:
-            kind = "page" if _is_page(post) else "post"
-            yield SourceItem(file, f"{kind} {post.get('slug') or post.get('id')}", (kind, post))
+            yield self._post_item(post)
+        if self.links.relink:  # posts that linked to posts further down the export
+            relink = set(self.links.relink)
+            for post in export.posts:
+                if str(post.get("id")) in relink:
+                    yield self._post_item(post)
+
+    def _post_item(self, post: dict) -> SourceItem:
+        kind = "page" if _is_page(post) else "post"
+        label = f"{kind} {post.get('slug') or post.get('id')}"
+        return SourceItem(self.export.file, label, (kind, post))
+
+    def imported_post(self, post_id: str):
+        kind = "page" if post_id in self.page_ids else "article"
+        return find_imported(source=SOURCE, kind=kind, source_id=post_id)
 
     def count(self) -> int:
         return sum(1 for _ in self.items())
@@ -199,7 +241,8 @@ class GhostImporter:
             website=website if website.startswith(("http://", "https://")) else "",
             location=str(user.get("location") or ""),
         )
-        return [person, self.redirect(f"/author/{user.get('slug')}/", person.obj, user)]
+        old = f"{self.prefix}/author/{user.get('slug')}/"
+        return [person, self.redirect(old, person.obj, user)]
 
     def tag(self, tag: dict, primary: bool, other: bool) -> list[Upserted | None]:
         if is_internal(tag):
@@ -211,7 +254,7 @@ class GhostImporter:
             section = upsert_section(
                 source=SOURCE, source_id=_id(tag), title=name, slug=slug, intro=intro
             )
-            done += [section, self.redirect(f"/tag/{slug}/", section.obj, tag)]
+            done += [section, self.redirect(f"{self.prefix}/tag/{slug}/", section.obj, tag)]
         if other or not primary:
             done.append(upsert_tag(source=SOURCE, source_id=_id(tag), name=name, slug=slug))
         return done
@@ -249,7 +292,8 @@ class GhostImporter:
                                   notes=notes)  # fmt: skip
         done.append(result)
         if slug and status != ArticleStatus.DRAFT:
-            done.append(upsert_redirect(old_path=f"/{slug}/", page=result.obj))
+            old = [f"{self.prefix}/{slug}/"] + ([] if page else [f"{self.prefix}/{slug}/amp/"])
+            done += redirect_old_paths(old, result.obj)
         return done
 
     def article(self, post: dict, *, done: list, notes: list[str], **fields) -> Upserted:
@@ -273,7 +317,7 @@ class GhostImporter:
                 bylines.append(person)
             elif user.get("name"):
                 names.append(str(user["name"]))
-        meta = {**post, **self.export.meta.get(post_id, {})}
+        meta = self.meta(post)
         caption = plain(str(meta.get("feature_image_caption") or ""))
         lead_image = self.image(
             str(post.get("feature_image") or ""),
@@ -291,12 +335,48 @@ class GhostImporter:
             lead_image_caption=caption if lead_image else "",
             tags=tag_objects,
             updated_at=parse_date(post.get("updated_at"), "updated_at"),
+            page_fields=self.seo(meta, done=done, notes=notes) or None,
             **fields,
         )
 
+    def meta(self, post: dict) -> dict:
+        """The post's fields with its posts_meta row over them (Ghost 4 moved SEO, social and
+        feature image details there; older exports keep them on the post). Empty values in
+        the row leave the post's own."""
+        row = self.export.meta.get(_id(post), {})
+        return {**post, **{key: value for key, value in row.items() if value not in (None, "")}}
+
+    def seo(self, meta: dict, *, done: list, notes: list[str]) -> dict:
+        """Search and social fields: Ghost's meta title and description, else its Open Graph
+        or X (Twitter) ones; the social image from og_image or twitter_image."""
+
+        def first(*names: str) -> str:
+            return next((plain(str(meta[n])) for n in names if meta.get(n)), "")
+
+        title = first("meta_title", "og_title", "twitter_title")
+        description = first("meta_description", "og_description", "twitter_description")
+        src = first("og_image", "twitter_image")
+        image = self.image(src, alt="", done=done, notes=notes) if src else None
+        if not (title or description or image):
+            return {}
+        return {
+            "seo_title": " ".join(title.split())[:255],
+            "search_description": description,
+            "social_image": image,
+        }
+
     def body(self, post: dict, *, done: list, notes: list[str]) -> list[dict]:
+        post_id = _id(post)
+
+        def article(href: str) -> int | None:
+            target = self.links.source_id_for(href)
+            return None if target in self.page_ids else self.links.page_id(href, current=post_id)
+
         body, found = convert_post(
-            post, lambda src, alt: _pk(self.image(src, alt=alt, done=done, notes=notes))
+            post,
+            lambda src, alt: _pk(self.image(src, alt=alt, done=done, notes=notes)),
+            resolve_page=lambda href: self.links.page_id(href, current=post_id),
+            resolve_article=article,
         )
         notes += found
         return body

@@ -1,7 +1,7 @@
 """Ghost post content (Mobiledoc, Lexical, HTML cards) as Newsdesk body blocks.
 
-Pure conversion: images are resolved through a callback, so nothing here reads files or the
-network. Inline markup is limited to what our paragraphs allow (bold, italic, links,
+Pure conversion: images, and links to the site's own posts, are resolved through callbacks,
+so nothing here reads files or the network. Inline markup is limited to what our paragraphs allow (bold, italic, links,
 superscript, subscript) and every HTML string that leaves here has been through nh3. Cards
 with no Newsdesk equivalent (signup forms, paywalls, buttons, audio) are dropped with a note.
 """
@@ -20,6 +20,7 @@ from django.utils.html import escape, strip_tags
 from lxml import etree
 
 from . import blocks
+from .links import rewrite_links
 from .runner import ItemError
 
 INLINE_TAGS = {"b", "i", "a", "sup", "sub", "br"}
@@ -34,18 +35,26 @@ DROPPED_CARDS = {
 
 # resolve(src, alt) -> a Wagtail image id, or None when the file is not available.
 ImageResolver = Callable[[str, str], int | None]
+# resolve(href) -> the id of the page a link to the old site's own post now points at.
+PageResolver = Callable[[str], int | None]
+
+
+def no_page(href: str) -> int | None:
+    return None
 
 
 @dataclass
 class Converter:
     resolve_image: ImageResolver
+    resolve_page: PageResolver = no_page  # links in paragraphs
+    resolve_article: PageResolver = no_page  # bookmark cards, which link articles only
     notes: list[str] = field(default_factory=list)
     body: list[dict] = field(default_factory=list)
 
     # Shared by both formats -----------------------------------------------------------
 
     def paragraph(self, html: str) -> None:
-        html = clean_inline(html)
+        html = rewrite_links(clean_inline(html), self.resolve_page)
         if strip_tags(html).strip():
             self.body.append(blocks.paragraph_html(f"<p>{html}</p>"))
 
@@ -106,7 +115,11 @@ class Converter:
         elif name == "bookmark":
             metadata = payload.get("metadata") or {}
             url = payload.get("url") or metadata.get("url") or ""
-            if safe_url(url):
+            page = self.resolve_article(url) if isinstance(url, str) else None
+            if page is not None:  # one of the site's own posts: the article, under its headline
+                value = {"page": page, "url": "", "title": ""}
+                self.body.append({"type": "related_link", "value": value})
+            elif safe_url(url):
                 title = plain(metadata.get("title") or "") or url
                 value = {"page": None, "url": url, "title": title[:255]}
                 self.body.append({"type": "related_link", "value": value})
@@ -247,10 +260,19 @@ class Converter:
                 raise ValueError("a Lexical node without a type")
 
 
-def convert_post(post: dict, resolve_image: ImageResolver) -> tuple[list[dict], list[str]]:
+def convert_post(
+    post: dict,
+    resolve_image: ImageResolver,
+    *,
+    resolve_page: PageResolver = no_page,
+    resolve_article: PageResolver = no_page,
+) -> tuple[list[dict], list[str]]:
     """A Ghost post's body blocks and notes, from its Lexical, else Mobiledoc, else HTML.
-    Content that cannot be read raises ItemError naming the format."""
-    converter = Converter(resolve_image=resolve_image)
+    Links to the site's own posts go through `resolve_page` (`resolve_article` for bookmark
+    cards). Content that cannot be read raises ItemError naming the format."""
+    converter = Converter(
+        resolve_image=resolve_image, resolve_page=resolve_page, resolve_article=resolve_article
+    )
     for name in ("lexical", "mobiledoc"):
         content = post.get(name)
         if not content:

@@ -11,6 +11,7 @@ from PIL import Image as PILImage
 from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
+from wagtail.rich_text import expand_db_html
 
 from newsdesk.articles.models import ArticlePage, SectionPage
 from newsdesk.importers.ghost import GhostImporter, read_export
@@ -252,3 +253,88 @@ def test_unreadable_exports_are_refused_by_name(tmp_path):
     with pytest.raises(CommandError, match="not a Ghost export"):
         call_command("import_ghost", str(bad), stdout=StringIO(), stderr=StringIO())
     assert not PersonPage.objects.filter(slug="marta-quill").exists()
+
+
+SITE = "https://valley-ledger.example"
+
+
+def test_links_between_posts_point_at_the_new_pages(images):
+    output, _ = run(GHOST5, "--images", str(images), "--site-url", SITE)
+    story = ghost("article", "65f000000000000000000001")
+    opinion = ghost("article", "65f000000000000000000003")
+    about = ghost("page", "65f000000000000000000004")
+
+    # __GHOST_URL__ and relative links. Both targets come later in the export, so the story
+    # is imported once more at the end, with its links resolved.
+    first = story.body.raw_data[0]["value"]
+    assert f'<a linktype="page" id="{opinion.pk}">our view</a>' in first
+    assert f'<a linktype="page" id="{about.pk}">who we are</a>' in first
+    assert '<a href="https://example.org/report">county report</a>' in first  # elsewhere
+    assert "article: 3 created, 1 updated" in output
+    assert f'href="{opinion.url}"' in expand_db_html(first)
+
+    # An absolute link with the site's address (query and fragment too) becomes a page link;
+    # another host's, or a path that was no post, stays as written.
+    raw = opinion.body.raw_data
+    assert f'<a linktype="page" id="{story.pk}">planting again</a>' in raw[0]["value"]
+    assert (
+        '<a href="https://other.example/floodplain-farmers-plant-again/">elsewhere</a>'
+        in raw[0]["value"]
+    )
+    assert '<a href="/no-such-post/">not every plan</a>' in raw[0]["value"]
+    # A bookmark card of one of the site's posts is a related link to the article.
+    assert raw[-1]["type"] == "related_link"
+    assert raw[-1]["value"] == {"page": story.pk, "url": "", "title": ""}
+
+    # Old URLs, and the AMP copies Ghost served until 6.0, redirect to the new pages.
+    for old in ("/floodplain-farmers-plant-again", "/floodplain-farmers-plant-again/amp"):
+        assert Redirect.objects.get(old_path=old).redirect_page_id == story.pk
+
+    # Run again: nothing left to resolve, nothing changes.
+    output, _ = run(GHOST5, "--images", str(images), "--site-url", SITE)
+    assert " 0 created, 0 updated" in output
+
+
+def test_a_site_in_a_subfolder_keeps_its_prefix(images):
+    run(GHOST5, "--images", str(images), "--site-url", f"{SITE}/ledger/")
+    story = ghost("article", "65f000000000000000000001")
+    opinion = ghost("article", "65f000000000000000000003")
+    for old, page in [
+        ("/ledger/floodplain-farmers-plant-again", story),
+        ("/ledger/tag/climate", ghost("section", "t1")),
+        ("/ledger/author/marta-quill", ghost("person", "u1")),
+    ]:
+        assert Redirect.objects.get(old_path=old).redirect_page_id == page.pk
+    assert not Redirect.objects.filter(old_path="/floodplain-farmers-plant-again").exists()
+    # __GHOST_URL__ stands for the whole address, subfolder included; a path outside the
+    # subfolder is not the Ghost site's.
+    first = story.body.raw_data[0]["value"]
+    assert f'<a linktype="page" id="{opinion.pk}">our view</a>' in first
+    assert '<a href="/about-the-valley-ledger/">who we are</a>' in first
+    assert "planting again</a>" in opinion.body.raw_data[0]["value"]
+    assert f'id="{story.pk}"' not in opinion.body.raw_data[0]["value"]
+
+
+def test_a_site_url_must_be_a_web_address():
+    with pytest.raises(CommandError, match="--site-url: site URL 'valley-ledger' is not"):
+        call_command("import_ghost", str(GHOST5), "--site-url", "valley-ledger", stdout=StringIO())
+
+
+def test_posts_meta_fills_the_seo_and_social_fields(images):
+    output, _ = run(GHOST5, "--images", str(images))
+    story = ghost("article", "65f000000000000000000001")
+    assert story.seo_title == "Floodplain farmers replant after the flood"
+    assert story.search_description == "Growers on the valley floor try again after a wet spring."
+    assert story.social_image == ghost("image", "image:2024/03/field.png")
+    assert story.social_image.file.name.endswith(".png")
+
+    # Without meta_title and meta_description: the Open Graph title, then X's description;
+    # X's image is on another host, so it is not fetched and noted.
+    opinion = ghost("article", "65f000000000000000000003")
+    assert opinion.seo_title == "One flood authority, with teeth"
+    assert opinion.search_description == "Why the valley's counties should pool their defences."
+    assert opinion.social_image is None and "images.unsplash.com/photo-456" in output
+
+    # No posts_meta row: the fields stay empty (the page falls back to headline and dek).
+    draft = ghost("article", "65f000000000000000000002")
+    assert draft.seo_title == "" and draft.search_description == ""

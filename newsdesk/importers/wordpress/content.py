@@ -26,6 +26,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment as HTMLComment
 
 from newsdesk.importers import blocks
+from newsdesk.importers.links import rewrite_links
 from newsdesk.importers.runner import ItemError
 
 INLINE_TAGS = {"a", "b", "strong", "i", "em", "sup", "sub"}
@@ -320,15 +321,10 @@ def _paragraph(html: str, resolver: Resolver) -> list[dict]:
     )
     cleaned = re.sub(r"<(/?)strong>", r"<\1b>", cleaned)
     cleaned = re.sub(r"<(/?)em>", r"<\1i>", cleaned)
-    cleaned = re.sub(r'<a href="([^"]*)">', lambda m: _link(m, resolver), cleaned).strip()
+    cleaned = rewrite_links(cleaned, resolver.page).strip()
     if not re.sub(r"<[^>]+>", "", cleaned).strip():
         return []
     return [blocks.paragraph_html(f"<p>{cleaned}</p>")]
-
-
-def _link(match: re.Match, resolver: Resolver) -> str:
-    page_id = resolver.page(unescape(match[1]))
-    return f'<a linktype="page" id="{page_id}">' if page_id else match[0]
 
 
 def plain_text(html: str) -> str:

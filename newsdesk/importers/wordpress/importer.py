@@ -19,13 +19,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
-from urllib.parse import parse_qs, urlsplit
-
-from wagtail.contrib.redirects.models import Redirect
+from urllib.parse import urlsplit
 
 from newsdesk.articles.models import HomePage, HomePageTopStory, SectionPage
 from newsdesk.comments.models import Comment
 from newsdesk.importers import services
+from newsdesk.importers.links import SiteLinks, old_path, redirect_old_paths
 from newsdesk.importers.records import Upserted, find_imported, lookup, record
 from newsdesk.importers.runner import ItemError, SkipItem, SourceItem
 
@@ -94,8 +93,16 @@ class WordPressImport:
         host = urlsplit(self.catalogue.channel.base_site_url or self.catalogue.channel.link)
         self.host = (host.hostname or "").lower()
         self.source = f"wordpress:{self.host or self.path.stem}"[:100]
-        self.relink: set[str] = set()  # posts to import again once their link targets exist
+        self.links = SiteLinks(
+            find=lambda post_id: self._found("article", post_id),
+            hosts=[self.host],
+            paths=self.catalogue.post_paths,
+            ids=self.catalogue.post_ids,
+            id_params=("p", "page_id"),
+        )
         self.notes: list[str] = []
+        # People and tags found once are remembered for the run: every post names them.
+        self._known: dict[tuple[str, str], object] = {}
 
     # The first pass -----------------------------------------------------------------------
 
@@ -115,7 +122,7 @@ class WordPressImport:
                 found.items += 1
                 found.post_ids.add(entry.id)
                 if entry.link:
-                    found.post_paths[_path(entry.link)] = entry.id
+                    found.post_paths[old_path(entry.link)] = entry.id
                 if entry.sticky:
                     found.sticky.append(entry.id)
         return found
@@ -151,8 +158,8 @@ class WordPressImport:
             if _is_image(attachment.url or attachment.file):
                 yield SourceItem(self.file, f"attachment {attachment.id}", ("image", attachment))
         yield from self._posts(kind="post")
-        if self.relink:
-            yield from self._posts(kind="relink", only=self.relink)
+        if self.links.relink:  # posts whose links pointed further down the file
+            yield from self._posts(kind="relink", only=self.links.relink)
         yield SourceItem(self.file, "sticky posts", ("picks", c.sticky))
 
     def _posts(self, *, kind: str, only: set[str] | None = None) -> Iterator[SourceItem]:
@@ -232,7 +239,9 @@ class WordPressImport:
         updated_at = None
         if published_at and modified_at and modified_at - published_at > MATERIAL_UPDATE:
             updated_at = modified_at
-        resolver = Resolver(image=self.image_id, page=lambda href: self.page_id(href, post.id))
+        resolver = Resolver(
+            image=self.image_id, page=lambda href: self.links.page_id(href, current=post.id)
+        )
         body = to_blocks(post.content, resolver)
         thumbnail = post.meta.get("_thumbnail_id", "")
         lead_image = self._found("image", thumbnail) if thumbnail else None
@@ -260,7 +269,14 @@ class WordPressImport:
         return results
 
     def _found(self, kind: str, source_id: str):
-        return find_imported(source=self.source, kind=kind, source_id=source_id)
+        key = (kind, source_id)
+        if key in self._known:
+            return self._known[key]
+        found = find_imported(source=self.source, kind=kind, source_id=source_id)
+        # Only what an earlier, committed item made: a failed item's objects are rolled back.
+        if found is not None and kind in ("person", "tag"):
+            self._known[key] = found
+        return found
 
     def person(self, login: str):
         found = self._found("person", login)
@@ -311,32 +327,10 @@ class WordPressImport:
         image = self._found("image", attachment_id) if attachment_id else None
         return image.pk if image is not None else None
 
-    def post_id_for(self, href: str) -> str | None:
-        """The id of the post an old link points at, if it is on this site."""
-        parts = urlsplit(href)
-        if parts.hostname and parts.hostname.lower() != self.host:
-            return None
-        if not parts.hostname and not href.startswith("/"):
-            return None
-        query = parse_qs(parts.query)
-        for name in ("p", "page_id"):
-            if query.get(name, [""])[0] in self.catalogue.post_ids:
-                return query[name][0]
-        return self.catalogue.post_paths.get(_path(href))
-
-    def page_id(self, href: str, current: str) -> int | None:
-        target = self.post_id_for(href)
-        if target is None:
-            return None
-        page = self._found("article", target)
-        if page is None and target != current:
-            self.relink.add(current)  # the target comes later in the file
-        return page.pk if page is not None else None
-
     # Comments, redirects, home page picks ------------------------------------------------
 
     def comments(self, post: wxr.Item, article) -> list[Upserted]:
-        results = []
+        results, made = [], {}
         for comment in _parents_first(post.comments):
             if comment.type in ("pingback", "trackback"):
                 continue
@@ -345,35 +339,32 @@ class WordPressImport:
                 continue
             if not comment.id.isdigit():
                 raise ItemError(f"comment id {comment.id!r} is not a number")
-            parent = self._found("comment", comment.parent) if comment.parent != "0" else None
-            results.append(
-                services.upsert_comment(
-                    source=self.source,
-                    source_id=comment.id,
-                    article=article,
-                    name=comment.author,
-                    body=text_lines(comment.content),
-                    parent=parent
-                    if parent is not None and parent.article_id == article.pk
-                    else None,
-                    email=comment.email,
-                    website=comment.url,
-                    posted_at=wxr.parse_gmt(comment.date_gmt),
-                    status=status,
-                    staff=comment.user_id not in ("", "0"),
-                )
+            parent = None
+            if comment.parent != "0":
+                parent = made.get(comment.parent) or self._found("comment", comment.parent)
+            upserted = services.upsert_comment(
+                source=self.source,
+                source_id=comment.id,
+                article=article,
+                name=comment.author,
+                body=text_lines(comment.content),
+                parent=parent if parent is not None and parent.article_id == article.pk else None,
+                email=comment.email,
+                website=comment.url,
+                posted_at=wxr.parse_gmt(comment.date_gmt),
+                status=status,
+                staff=comment.user_id not in ("", "0"),
             )
+            made[comment.id] = upserted.obj
+            results.append(upserted)
         return results
 
     def redirects(self, post: wxr.Item, article) -> list[Upserted]:
         """Permanent redirects from the post's old permalink and `/?p=ID` to the article."""
-        old_paths = {f"/?p={post.id}"}
+        old_paths = [f"/?p={post.id}"]
         if post.link and urlsplit(post.link).hostname in (None, self.host):
-            old_paths.add(_path(post.link))
-        found = [
-            services.upsert_redirect(old_path=path, page=article) for path in old_paths - {"/"}
-        ]
-        return [result for result in found if result is not None]
+            old_paths.append(old_path(post.link))
+        return redirect_old_paths(old_paths, article)
 
     def import_picks(self, sticky: list[str]) -> list[Upserted]:
         """Sticky posts join the home page's top stories, once: a pick an editor removes
@@ -403,16 +394,19 @@ class WordPressImport:
             if article.pk not in picked:
                 picked.add(article.pk)
                 results.append(Upserted(article, "home page pick", "created"))
-            record(source=self.source, kind="pick", source_id=post_id, obj=article, digest="")
+            record(
+                stored=None,
+                source=self.source,
+                kind="pick",
+                source_id=post_id,
+                obj=article,
+                digest="",
+            )
         if results:
             home.save_revision().publish(skip_permission_checks=True)
             if draft is not None:
                 draft.save_revision()
         return results
-
-
-def _path(url: str) -> str:
-    return Redirect.normalise_path(urlsplit(url)._replace(scheme="", netloc="").geturl())
 
 
 def _is_image(name: str) -> bool:

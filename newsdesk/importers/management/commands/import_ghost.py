@@ -1,12 +1,15 @@
 """Import a Ghost site from its JSON export (Ghost 4, 5 or 6).
 
-    manage.py import_ghost site.ghost.json --images content/images [--section news] [--dry-run]
+    manage.py import_ghost site.ghost.json --images content/images
+        [--site-url https://old.example] [--section news] [--dry-run]
 
 Authors become people, each post's primary tag its section (the others tags), posts become
 articles and pages standard pages, with their status and dates; Lexical and Mobiledoc content
 becomes body blocks. Images are read from the site's `content/images` folder (a copy of it,
-given with --images); nothing is fetched. Old URLs redirect to the new pages. Keyed on Ghost's
-ids: running it again updates what changed and adds nothing twice.
+given with --images); nothing is fetched. Links between the site's posts (relative, with
+Ghost's __GHOST_URL__, or absolute with the --site-url) become links to the new pages, and old
+URLs redirect to them. Posts' meta, Open Graph and X fields fill the SEO and social fields.
+Keyed on Ghost's ids: running it again updates what changed and adds nothing twice.
 """
 
 from pathlib import Path
@@ -27,12 +30,18 @@ class Command(ImportCommand):
             "--images", default="", help="The site's content/images folder (or a copy of it)."
         )
         parser.add_argument(
+            "--site-url",
+            default="",
+            help="The Ghost site's address (https://old.example, or with its /subfolder): "
+            "links to it are rewritten and its old paths redirected.",
+        )
+        parser.add_argument(
             "--section",
             default="",
             help="Slug of the section for posts without a public tag (default: the first).",
         )
 
-    def importer(self, *, file, images, section, **options) -> GhostImporter:
+    def importer(self, *, file, images, section, site_url="", **options) -> GhostImporter:
         if getattr(self, "_importer", None) is None:
             target = self.section(section)
             if images and not Path(images).is_dir():
@@ -41,9 +50,15 @@ class Command(ImportCommand):
                 export = read_export(Path(file))
             except GhostExportError as error:
                 raise CommandError(str(error)) from None
-            self._importer = GhostImporter(
-                export, section=target, images=Path(images) if images else None
-            )
+            try:
+                self._importer = GhostImporter(
+                    export,
+                    section=target,
+                    images=Path(images) if images else None,
+                    site_url=site_url,
+                )
+            except ValueError as error:
+                raise CommandError(f"--site-url: {error}") from None
         return self._importer
 
     def count(self, **options):
