@@ -28,6 +28,7 @@ from newsdesk.caching.tags import archive_tag, section_tag, tag_tag
 from newsdesk.core.blocks import ArticleBodyBlock
 from newsdesk.distribution.metadata.widgets import LengthHintInput, LengthHintTextarea
 
+from .forms import ArticlePageForm, check_headline
 from .queries import ArticlePageManager, CachedViewRestrictions, attach_sections, sections_by_path
 
 PAGE_SIZE = 12
@@ -312,6 +313,7 @@ class ArticlePage(CachedViewRestrictions, Page):
     )
 
     objects = ArticlePageManager()
+    base_form_class = ArticlePageForm  # refuses to publish a placeholder headline
 
     content_panels = [
         TitleFieldPanel("title", heading="Headline"),
@@ -397,6 +399,12 @@ class ArticlePage(CachedViewRestrictions, Page):
 
     class Meta:
         verbose_name = "article"
+
+    def publish(self, revision, *args, **kwargs):
+        # However it is published (a service, a bulk action, a schedule), a placeholder
+        # headline from copy intake never goes out; the editor's form says so first.
+        check_headline(str(revision.content.get("title", "")))
+        return super().publish(revision, *args, **kwargs)
 
     @property
     def headline(self) -> str:

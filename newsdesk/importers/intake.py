@@ -4,7 +4,8 @@ Used by the admin's "Paste copy" screen and `manage.py import_text`. Bylines and
 existing profiles where the name matches one, and are kept as free text otherwise (no public
 profile is made from a pasted name). The lead image's caption and credit wait on the draft for
 the editor to choose the image. The page's reader comments become an approved comment thread,
-seen once the article is published.
+seen once the article is published. A draft titled with the NEEDS_HEADLINE placeholder cannot be
+published until an editor replaces it (`newsdesk/articles/forms.py`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from newsdesk.articles.forms import NEEDS_HEADLINE
 from newsdesk.articles.models import ArticleCredit, ArticlePage, SectionPage
 from newsdesk.comments.models import Comment
 from newsdesk.people.models import PersonPage
@@ -27,7 +29,6 @@ from .services import upsert_article, upsert_comment
 from .text import ParsedCopy, parse_copy
 
 SOURCE = "text"
-NEEDS_HEADLINE = "[Needs a headline]"
 BYLINE_ROLES = ("reporter", "writer")
 
 
