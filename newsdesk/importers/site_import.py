@@ -14,11 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-
-from django.utils.dateparse import parse_datetime
 
 from newsdesk.articles.models import ArticlePage, HomePage, HomePageTopStory
 from newsdesk.comments.models import Comment
@@ -26,7 +23,7 @@ from newsdesk.corrections.models import ArticleNote
 from newsdesk.pages.models import StandardPage
 from newsdesk.people.models import PeopleIndexPage
 from newsdesk.ratings.models import Rating
-from newsdesk.ratings.services import clean_stars
+from newsdesk.ratings.services import InvalidRating, clean_stars
 
 from .export import FILES, FORMAT, IMAGES_DIR, MANIFEST, VERSION, map_refs
 from .records import Upserted, checksum, find_imported, lookup, record
@@ -39,6 +36,19 @@ from .services import (
     upsert_section,
     upsert_standard_page,
     upsert_tag,
+)
+from .site_values import (
+    a,
+    check_stream,
+    day,
+    json_type,
+    listed,
+    mapping,
+    moment,
+    number,
+    shown,
+    text,
+    texts,
 )
 
 STATUSES = ("published", "draft", "scheduled")
@@ -111,44 +121,6 @@ def verify_file(path: Path, *, count: int, sha256: str) -> None:
         raise ManifestError(f"{path}: {lines} records, the manifest says {count}.")
 
 
-# Values -----------------------------------------------------------------------------------
-
-
-def moment(value: Any, field: str) -> datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        parsed = parse_datetime(value) if isinstance(value, str) else None
-    except ValueError:  # well formed but not a real moment: 2024-02-30
-        parsed = None
-    if parsed is None:
-        raise ItemError(f"{field}: {value!r} is not a date and time (ISO 8601).")
-    return parsed
-
-
-def day(value: Any, field: str) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ItemError(f"{field}: {value!r} is not a date (YYYY-MM-DD).") from None
-
-
-def text(record: dict, field: str) -> str:
-    value = record.get(field, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ItemError(f"{field}: expected text, got {type(value).__name__}.")
-    return value
-
-
-def texts(record: dict, names: str) -> dict[str, str]:
-    """The named text fields (space-separated), "" when missing."""
-    return {name: text(record, name) for name in names.split()}
-
-
 class SiteImport:
     """One run of `import_site`: the items to import and how to import each."""
 
@@ -199,22 +171,31 @@ class SiteImport:
                 raise ItemError(f"{field} is missing.")
             return None
         if not isinstance(value, str) or not value.startswith(f"{kind}:"):
-            raise ItemError(f"{field}: {value!r} is not the id of a {kind}.")
+            raise ItemError(f"{field}: {shown(value)} is not the id of {a(kind)}.")
         found = find_imported(source=self.source, kind=kind, source_id=value)
         if found is None:
             raise ItemError(f"{field} refers to {value}, which has not been imported.")
         return found
 
+    def refs(self, kind: str, record: dict, field: str, *, within: str = "") -> list:
+        """A list of ids (people, tags...), none of them empty."""
+        name = f"{within}.{field}" if within else field
+        found = []
+        for value in listed(record, field, within=within):
+            if not isinstance(value, str) or not value:
+                raise ItemError(f"{name}: {shown(value)} is not the id of {a(kind)}.")
+            found.append(self.ref(kind, value, name))
+        return found
+
     def body(self, model, raw: Any, *, strict: bool) -> tuple[list, bool]:
         """The body with export ids turned back into this site's ids; and whether a link to a
         page not imported yet was left empty (`strict`: refuse instead)."""
-        if not isinstance(raw, list):
-            raise ItemError("body: expected a list of blocks.")
+        check_stream(model._meta.get_field("body").stream_block, raw, "body")
         pending = False
 
         def page(value):
             nonlocal pending
-            kind = value.split(":", 1)[0] if isinstance(value, str) else ""
+            kind = value.split(":", 1)[0] if isinstance(value, str) and ":" in value else ""
             try:
                 return self.ref(kind or "page", value, "a link in the body").pk
             except ItemError:
@@ -246,7 +227,7 @@ class SiteImport:
             raise ItemError(f"{relative}: the image file is missing.")
         content = path.read_bytes()
         if hashlib.sha256(content).hexdigest() != data.get("sha256"):
-            raise ItemError(f"{relative}: the file's SHA-256 does not match its record.")
+            raise ItemError(f"sha256: does not match the SHA-256 of {relative}.")
         result = upsert_image(
             source=self.source,
             source_id=data["id"],
@@ -263,10 +244,10 @@ class SiteImport:
             raise ItemError("focal_point: expected {x, y, width, height} or null.")
         extra = {
             "description": text(data, "description")[:255],
-            "focal_point_x": focus.get("x"),
-            "focal_point_y": focus.get("y"),
-            "focal_point_width": focus.get("width"),
-            "focal_point_height": focus.get("height"),
+            **{
+                f"focal_point_{name}": number(focus, name, within="focal_point")
+                for name in ("x", "y", "width", "height")
+            },
         }
         created_at = moment(data.get("created_at"), "created_at")
         if created_at:
@@ -339,7 +320,9 @@ class SiteImport:
             raise ItemError(f"status: {status!r}; expected one of {', '.join(STATUSES)}.")
         body, pending = self.body(ArticlePage, data.get("body", []), strict=strict)
         related = []
-        for value in data.get("related") or []:
+        for value in listed(data, "related"):
+            if not isinstance(value, str) or not value:
+                raise ItemError(f"related: {shown(value)} is not the id of an article.")
             try:
                 related.append(self.ref("article", value, "related"))
             except ItemError:
@@ -351,15 +334,18 @@ class SiteImport:
         published_at = moment(data.get("first_published_at"), "first_published_at")
         if status == "scheduled":
             published_at = moment(data.get("go_live_at"), "go_live_at")
-        credits = [
-            (
-                text(credit, "role"),
-                self.ref("person", credit.get("person"), "credits")
-                if credit.get("person")
-                else text(credit, "name"),
+        credits = []
+        for n, credit in enumerate(listed(data, "credits")):
+            where = f"credits[{n}]"
+            if not isinstance(credit, dict):
+                raise ItemError(
+                    f"{where}: expected {{role, person, name}}, got {json_type(credit)}."
+                )
+            who = credit.get("person")
+            person = self.ref("person", who, f"{where}.person") if who is not None else None
+            credits.append(
+                (text(credit, "role", within=where), person or text(credit, "name", within=where))
             )
-            for credit in data.get("credits") or []
-        ]
         result = upsert_article(
             source=self.source,
             source_id=data["id"],
@@ -370,7 +356,7 @@ class SiteImport:
             dek=text(data, "dek"),
             kicker=text(data, "kicker"),
             article_type=text(data, "article_type") or "news",
-            bylines=[self.ref("person", p, "bylines") for p in data.get("bylines") or []],
+            bylines=self.refs("person", data, "bylines"),
             byline_text=text(data, "byline_text"),
             credits=credits,
             dateline_place=text(data, "dateline_place"),
@@ -379,7 +365,7 @@ class SiteImport:
             lead_image_caption=text(data, "lead_image_caption"),
             lead_image_credit=text(data, "lead_image_credit"),
             body=body,
-            tags=[self.ref("tag", t, "tags") for t in data.get("tags") or []],
+            tags=self.refs("tag", data, "tags"),
             published_at=published_at,
             updated_at=moment(data.get("updated_at"), "updated_at"),
             page_fields={
@@ -404,12 +390,12 @@ class SiteImport:
         home, people = HomePage.objects.first(), PeopleIndexPage.objects.first()
         if home is None:
             raise ItemError("There is no home page to import into; run `manage.py migrate`.")
-        wanted = data.get("home") or {}
-        tops = [self.ref("article", a, "home top_stories") for a in wanted.get("top_stories", [])]
+        wanted = mapping(data, "home")
+        tops = self.refs("article", wanted, "top_stories", within="home")
         picks = {
-            "title": text(wanted, "title") or home.title,
-            "tagline": text(wanted, "tagline"),
-            "lead_story": self.ref("article", wanted.get("lead_story"), "home lead_story"),
+            "title": text(wanted, "title", within="home") or home.title,
+            "tagline": text(wanted, "tagline", within="home"),
+            "lead_story": self.ref("article", wanted.get("lead_story"), "home.lead_story"),
         }
         changed = any(getattr(home, name) != value for name, value in picks.items()) or [
             top.article_id for top in home.top_stories.order_by("sort_order")
@@ -420,8 +406,9 @@ class SiteImport:
             home.draft_title = home.title
             home.top_stories = [HomePageTopStory(article=top) for top in tops]
             home.save_revision().publish(skip_permission_checks=True)
-        index = data.get("people_index") or {}
-        title, intro = text(index, "title") or "People", text(index, "intro")
+        index = mapping(data, "people_index")
+        title = text(index, "title", within="people_index") or "People"
+        intro = text(index, "intro", within="people_index")
         if people is not None and (people.title, people.intro) != (title, intro):
             people.title = people.draft_title = title
             people.intro = intro
@@ -492,7 +479,10 @@ class SiteImport:
         reader_key = text(data, "reader_key")
         if not reader_key or len(reader_key) > 64:
             raise ItemError("reader_key: needs 1 to 64 characters.")
-        stars = clean_stars(data.get("stars"))
+        try:
+            stars = clean_stars(data.get("stars"))
+        except InvalidRating as error:
+            raise ItemError(f"stars: {error}") from None
         rating, created = Rating.objects.get_or_create(
             article=article, reader_key=reader_key, defaults={"stars": stars}
         )
