@@ -4,6 +4,8 @@ from django.db import models
 class HourlyViews(models.Model):
     """How many times an article was read in one hour. No reader, address or cookie is kept."""
 
+    wagtail_reference_index_ignore = True  # not a "usage"; indexing queued a task per save
+
     article = models.ForeignKey(
         "articles.ArticlePage", on_delete=models.CASCADE, related_name="hourly_views"
     )

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
@@ -15,6 +16,8 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
+    wagtail_reference_index_ignore = True  # not a "usage"; indexing queued a task per save
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         APPROVED = "approved", "Approved"
@@ -56,7 +59,8 @@ class Comment(models.Model):
     network_hash = models.CharField(max_length=64, blank=True, editable=False)
     content_hash = models.CharField(max_length=64, editable=False, db_index=True)
     submission_key = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A default rather than auto_now_add, so imports store the source's date in one INSERT.
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -303,8 +303,6 @@ def comment_store(
         content_hash=keyed_hash("body", " ".join(body.lower().split())),
         submission_key=uuid.uuid4().hex,
         moderators_notified=True,
+        **({"created_at": posted_at} if posted_at else {}),
     )
-    if posted_at:
-        Comment.objects.filter(pk=comment.pk).update(created_at=posted_at)
-        comment.created_at = posted_at
     return comment

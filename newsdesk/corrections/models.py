@@ -42,6 +42,8 @@ class ArticleNoteQuerySet(models.QuerySet):
 
 
 class ArticleNote(models.Model):
+    wagtail_reference_index_ignore = True  # not a "usage"; indexing queued a task per save
+
     class Kind(models.TextChoices):
         CORRECTION = "correction", "Correction"
         CLARIFICATION = "clarification", "Clarification"

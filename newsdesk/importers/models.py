@@ -12,6 +12,8 @@ class ImportedItem(models.Model):
     editor's later edits survive a re-run that brings nothing new.
     """
 
+    wagtail_reference_index_ignore = True  # not a "usage"; indexing queued a task per save
+
     source = models.CharField(
         max_length=100, help_text='Where it came from, e.g. "wordpress:example.com" or "text".'
     )

@@ -59,7 +59,7 @@ def find_imported(*, source: str, kind: str, source_id: str):
 def _target(record: ImportedItem | None):
     if record is None:
         return None
-    model = record.content_type.model_class()
+    model = ContentType.objects.get_for_id(record.content_type_id).model_class()  # cached
     return model.objects.filter(pk=record.object_id).first() if model else None
 
 
@@ -68,17 +68,32 @@ def lookup(*, source: str, kind: str, source_id: str):
     return record, _target(record)
 
 
-def record(*, source: str, kind: str, source_id: str, obj: models.Model, digest: str) -> None:
-    ImportedItem.objects.update_or_create(
-        source=source,
-        kind=kind,
-        source_id=source_id,
-        defaults={
-            "content_type": ContentType.objects.get_for_model(obj),
-            "object_id": obj.pk,
-            "checksum": digest,
-        },
-    )
+def record(
+    *,
+    source: str,
+    kind: str,
+    source_id: str,
+    obj: models.Model,
+    digest: str,
+    stored: ImportedItem | None | Literal["unknown"] = "unknown",
+) -> None:
+    """Remember what `source_id` became. `stored` is the record `lookup` found (None: there
+    was none), which saves looking again."""
+    content_type = ContentType.objects.get_for_model(obj)
+    if isinstance(stored, str):  # not looked up by the caller
+        stored = ImportedItem.objects.filter(source=source, kind=kind, source_id=source_id).first()
+    if stored is None:
+        ImportedItem.objects.create(
+            source=source,
+            kind=kind,
+            source_id=source_id,
+            content_type=content_type,
+            object_id=obj.pk,
+            checksum=digest,
+        )
+        return
+    stored.content_type, stored.object_id, stored.checksum = content_type, obj.pk, digest
+    stored.save(update_fields=["content_type", "object_id", "checksum"])
 
 
 def clean_source_id(value: str | int) -> str:

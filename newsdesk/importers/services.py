@@ -154,7 +154,7 @@ def _upsert_listed_page(
     if created:
         parent.add_child(instance=page)
     _publish(page)
-    record(source=source, kind=kind, source_id=source_id, obj=page, digest=digest)
+    record(stored=stored, source=source, kind=kind, source_id=source_id, obj=page, digest=digest)
     return Upserted(page, kind, "created" if created else "updated")
 
 
@@ -225,7 +225,7 @@ def upsert_tag(*, source: str, source_id: str | int, name: str, slug: str = "") 
     elif tag.name != name and not Tag.objects.filter(name=name).exclude(pk=tag.pk).exists():
         tag.name = name
         tag.save(update_fields=["name"])
-    record(source=source, kind="tag", source_id=source_id, obj=tag, digest=digest)
+    record(stored=stored, source=source, kind="tag", source_id=source_id, obj=tag, digest=digest)
     return Upserted(tag, "tag", "created" if created else "updated")
 
 
@@ -282,7 +282,9 @@ def upsert_image(
     image.caption, image.credit, image.credit_url = caption, credit[:255], credit_url
     image.alt_text = alt_text[:255]
     image.save()
-    record(source=source, kind="image", source_id=source_id, obj=image, digest=digest)
+    record(
+        stored=stored, source=source, kind="image", source_id=source_id, obj=image, digest=digest
+    )
     return Upserted(image, "image", "created" if created else "updated")
 
 
@@ -402,17 +404,19 @@ def upsert_article(
         section.add_child(instance=page)
     elif not draft_only:
         page.save()
-    revision = target.save_revision(user=owner)
+    # The page's own save above validated it; a draft-only revision was not saved, so is.
+    revision = target.save_revision(user=owner, clean=draft_only)
     if status != ArticleStatus.DRAFT:
         # With a future go_live_at, Wagtail schedules the revision instead of publishing it.
         revision.publish(user=owner, skip_permission_checks=True)
-        page.refresh_from_db()
         if published_at and go_live is None:
             ArticlePage.objects.filter(pk=page.pk).update(
                 first_published_at=published_at, last_published_at=updated_at or published_at
             )
-            page.refresh_from_db()
-    record(source=source, kind="article", source_id=source_id, obj=page, digest=digest)
+        page.refresh_from_db()
+    record(
+        stored=stored, source=source, kind="article", source_id=source_id, obj=page, digest=digest
+    )
     return Upserted(page, "article", "created" if created else "updated")
 
 
@@ -475,7 +479,14 @@ def upsert_comment(
         if posted_at:
             Comment.objects.filter(pk=comment.pk).update(created_at=posted_at)
             comment.created_at = posted_at
-    record(source=source, kind="comment", source_id=source_id, obj=comment, digest=digest)
+    record(
+        stored=stored,
+        source=source,
+        kind="comment",
+        source_id=source_id,
+        obj=comment,
+        digest=digest,
+    )
     return Upserted(comment, "comment", "created" if created else "updated")
 
 
@@ -524,7 +535,7 @@ def upsert_standard_page(
         if published_at:
             StandardPage.objects.filter(pk=page.pk).update(first_published_at=published_at)
         page.refresh_from_db()
-    record(source=source, kind="page", source_id=source_id, obj=page, digest=digest)
+    record(stored=stored, source=source, kind="page", source_id=source_id, obj=page, digest=digest)
     return Upserted(page, "page", "created" if created else "updated")
 
 

@@ -30,6 +30,8 @@ class PreviewLinkQuerySet(models.QuerySet):
 
 
 class PreviewLink(models.Model):
+    wagtail_reference_index_ignore = True  # not a "usage"; indexing queued a task per save
+
     page = models.ForeignKey(
         "wagtailcore.Page", on_delete=models.CASCADE, related_name="preview_links"
     )

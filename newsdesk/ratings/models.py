@@ -8,6 +8,8 @@ MAX_STARS = 5
 class Rating(models.Model):
     """One reader's 1–5 star rating of one article; the reader may change it, not repeat it."""
 
+    wagtail_reference_index_ignore = True  # not a "usage"; indexing queued a task per save
+
     article = models.ForeignKey(
         "articles.ArticlePage", on_delete=models.CASCADE, related_name="ratings"
     )

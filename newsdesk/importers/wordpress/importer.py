@@ -101,6 +101,8 @@ class WordPressImport:
             id_params=("p", "page_id"),
         )
         self.notes: list[str] = []
+        # People and tags found once are remembered for the run: every post names them.
+        self._known: dict[tuple[str, str], object] = {}
 
     # The first pass -----------------------------------------------------------------------
 
@@ -267,7 +269,14 @@ class WordPressImport:
         return results
 
     def _found(self, kind: str, source_id: str):
-        return find_imported(source=self.source, kind=kind, source_id=source_id)
+        key = (kind, source_id)
+        if key in self._known:
+            return self._known[key]
+        found = find_imported(source=self.source, kind=kind, source_id=source_id)
+        # Only what an earlier, committed item made: a failed item's objects are rolled back.
+        if found is not None and kind in ("person", "tag"):
+            self._known[key] = found
+        return found
 
     def person(self, login: str):
         found = self._found("person", login)
@@ -321,7 +330,7 @@ class WordPressImport:
     # Comments, redirects, home page picks ------------------------------------------------
 
     def comments(self, post: wxr.Item, article) -> list[Upserted]:
-        results = []
+        results, made = [], {}
         for comment in _parents_first(post.comments):
             if comment.type in ("pingback", "trackback"):
                 continue
@@ -330,24 +339,24 @@ class WordPressImport:
                 continue
             if not comment.id.isdigit():
                 raise ItemError(f"comment id {comment.id!r} is not a number")
-            parent = self._found("comment", comment.parent) if comment.parent != "0" else None
-            results.append(
-                services.upsert_comment(
-                    source=self.source,
-                    source_id=comment.id,
-                    article=article,
-                    name=comment.author,
-                    body=text_lines(comment.content),
-                    parent=parent
-                    if parent is not None and parent.article_id == article.pk
-                    else None,
-                    email=comment.email,
-                    website=comment.url,
-                    posted_at=wxr.parse_gmt(comment.date_gmt),
-                    status=status,
-                    staff=comment.user_id not in ("", "0"),
-                )
+            parent = None
+            if comment.parent != "0":
+                parent = made.get(comment.parent) or self._found("comment", comment.parent)
+            upserted = services.upsert_comment(
+                source=self.source,
+                source_id=comment.id,
+                article=article,
+                name=comment.author,
+                body=text_lines(comment.content),
+                parent=parent if parent is not None and parent.article_id == article.pk else None,
+                email=comment.email,
+                website=comment.url,
+                posted_at=wxr.parse_gmt(comment.date_gmt),
+                status=status,
+                staff=comment.user_id not in ("", "0"),
             )
+            made[comment.id] = upserted.obj
+            results.append(upserted)
         return results
 
     def redirects(self, post: wxr.Item, article) -> list[Upserted]:
@@ -385,7 +394,14 @@ class WordPressImport:
             if article.pk not in picked:
                 picked.add(article.pk)
                 results.append(Upserted(article, "home page pick", "created"))
-            record(source=self.source, kind="pick", source_id=post_id, obj=article, digest="")
+            record(
+                stored=None,
+                source=self.source,
+                kind="pick",
+                source_id=post_id,
+                obj=article,
+                digest="",
+            )
         if results:
             home.save_revision().publish(skip_permission_checks=True)
             if draft is not None:
