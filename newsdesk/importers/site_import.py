@@ -445,7 +445,14 @@ class SiteImport:
             action = "updated"
         if created_at:
             ArticleNote.objects.filter(pk=note.pk).update(created_at=created_at)
-        record(source=self.source, kind="note", source_id=data["id"], obj=note, digest=digest)
+        record(
+            stored=stored,
+            source=self.source,
+            kind="note",
+            source_id=data["id"],
+            obj=note,
+            digest=digest,
+        )
         return Upserted(note, "note", action)
 
     def import_comment(self, data: dict) -> Upserted:
