@@ -52,8 +52,9 @@ def test_seed_copy_becomes_a_flagged_draft_with_its_comment_thread(world, seed):
     assert [c.author_name for c in comments] == ["Carlos", "Anonymous"] * 2 + ["Carlos"]
     assert [c.parent_id for c in comments] == [None, *[c.pk for c in comments[:-1]]]
     assert {c.status for c in comments} == {Comment.Status.APPROVED}
-    # Seen by readers once the editor publishes the draft.
+    # Seen by readers once the editor writes a headline and publishes the draft.
     assert not ArticlePage.objects.published().filter(pk=page.pk).exists()
+    page.title = page.draft_title = result.parsed.suggested_headline
     page.save_revision().publish()
     assert len(thread(article=page)) == 1
 
