@@ -101,6 +101,17 @@ def sections_by_path() -> dict:
     return cached("sections", lambda: {s.path: s for s in SectionPage.objects.order_by("path")})
 
 
+def public_sections() -> list:
+    """Live sections readers may open, in tree order, from the cached sections."""
+    restricted = [(path, depth) for path, depth, _ in view_restrictions()]
+    return [
+        section
+        for path, section in sorted(sections_by_path().items())
+        if section.live
+        and not any(path.startswith(r) and section.depth >= d for r, d in restricted)
+    ]
+
+
 def view_restrictions() -> tuple[tuple[str, int, int], ...]:
     """(path, depth, page id) of every page with a view restriction, cached.
 

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from newsdesk.articles.models import ArticleByline, ArticlePage, SectionPage, paginate
+from newsdesk.articles.queries import public_sections
 from newsdesk.people.models import PersonPage
 
 from . import backend
@@ -159,7 +160,7 @@ def suggest(query: ReaderQuery, filters: Filters, published) -> tuple[str, bool]
 def search(request):
     raw = request.GET.get("q", "")
     query = ReaderQuery.parse(raw)
-    sections = list(SectionPage.objects.live().public().order_by("path"))
+    sections = public_sections()
     published = ArticlePage.objects.published()
     people = bylined_people()
     filters = Filters.parse(request.GET, sections=sections, people=people)

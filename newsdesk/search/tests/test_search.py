@@ -319,6 +319,25 @@ def test_drafts_embargoed_expired_and_private_articles_never_appear(client):
         assert page.title not in result_titles(search(client, q=query)), page.title
 
 
+def test_the_section_filter_lists_live_public_sections_as_they_change(
+    client, django_capture_on_commit_callbacks
+):
+    def listed() -> set[str]:
+        return set(re.findall(r'<option value="([a-z-]+)"', html(search(client, q=WORD))))
+
+    assert "world" in listed()  # and the cached sections are filled now
+    with django_capture_on_commit_callbacks(execute=True):
+        garden = factories.make_section(home=factories.home_page(), title="Gardening")
+    assert "gardening" in listed()
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=garden, restriction_type="login")
+    assert "gardening" not in listed()
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.filter(page=garden).delete()
+        garden.unpublish()
+    assert "gardening" not in listed() and "world" in listed()
+
+
 def test_an_article_appears_when_published_and_disappears_when_unpublished(client):
     page = article(headline=f"{WORD} harbour report", publish=False)
     assert result_titles(search(client, q=WORD)) == []
