@@ -24,10 +24,19 @@ def needs_headline(title: str) -> bool:
     return " ".join(title.split()).lower().startswith(NEEDS_HEADLINE.lower())
 
 
-def check_headline(title: str) -> None:
-    """ValidationError (on `title`) if a headline about to be published is the placeholder."""
+class PlaceholderHeadline(ValidationError):
+    """Publishing refused: the headline is still copy intake's placeholder."""
+
+    def __init__(self, page_id: int | None = None):
+        super().__init__({"title": NEEDS_HEADLINE_MESSAGE})
+        self.page_id = page_id
+
+
+def check_headline(title: str, *, page_id: int | None = None) -> None:
+    """PlaceholderHeadline (a ValidationError on `title`) if a headline about to be
+    published is the placeholder."""
     if needs_headline(title):
-        raise ValidationError({"title": NEEDS_HEADLINE_MESSAGE})
+        raise PlaceholderHeadline(page_id)
 
 
 class ArticlePageForm(WagtailAdminPageForm):

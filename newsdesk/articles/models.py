@@ -403,7 +403,7 @@ class ArticlePage(CachedViewRestrictions, Page):
     def publish(self, revision, *args, **kwargs):
         # However it is published (a service, a bulk action, a schedule), a placeholder
         # headline from copy intake never goes out; the editor's form says so first.
-        check_headline(str(revision.content.get("title", "")))
+        check_headline(str(revision.content.get("title", "")), page_id=self.pk)
         return super().publish(revision, *args, **kwargs)
 
     @property

@@ -206,3 +206,29 @@ def test_muted_submissions_mail_nobody(
         submit(client, draft, edit_form)
     assert mail.outbox == []
     assert WorkflowState.objects.filter(object_id=str(draft.pk), status="in_progress").exists()
+
+
+def test_approving_or_bulk_publishing_a_placeholder_headline_is_refused_with_its_reason(
+    client, people, make_draft, edit_form
+):
+    # Neither path has the editor's form to show the error on: the edit page shows it instead.
+    draft = make_draft(people["contributor"], "[Needs a headline] Harbour dredging stalls")
+    client.force_login(people["contributor"])
+    submit(client, draft, edit_form)
+    task_state = draft.current_workflow_task_state
+    edit_url = f"/admin/pages/{draft.pk}/edit/"
+
+    client.force_login(people["editor"])
+    approve = f"/admin/pages/workflow/action/{draft.pk}/approve/{task_state.pk}/"
+    response = client.post(approve, {"comment": "Fine by me."})
+    assert response.status_code == 302 and response["Location"] == edit_url
+    assert "Write a headline before publishing" in client.get(edit_url).content.decode()
+    draft.refresh_from_db()
+    task_state.refresh_from_db()
+    assert not draft.live and task_state.status == "in_progress"  # the approval rolled back
+
+    bulk = f"/admin/bulk/wagtailcore/page/publish/?id={draft.pk}&next=/admin/"
+    response = client.post(bulk, {})
+    assert response.status_code == 302 and response["Location"] == edit_url
+    draft.refresh_from_db()
+    assert not draft.live
