@@ -36,8 +36,19 @@ logger = logging.getLogger(__name__)
 
 STORED_STATUSES = frozenset({200, 301, 404, 410})
 NOT_STORED_HEADERS = frozenset({"age", "x-cache", "date", "connection", "keep-alive"})
+# A 304 keeps the validators and caching headers, and the security headers (core/security.py)
+# that Django's own 304 carries too.
 NOT_MODIFIED_HEADERS = frozenset(
     {"cache-control", "content-location", "etag", "expires", "last-modified", "vary", "age"}
+    | {
+        "content-security-policy",
+        "cross-origin-opener-policy",
+        "permissions-policy",
+        "referrer-policy",
+        "strict-transport-security",
+        "x-content-type-options",
+        "x-frame-options",
+    }
 )
 ENCODINGS = frozenset({"br", "gzip", "zstd", "deflate"})
 LOCK_SECONDS = 30
@@ -314,13 +325,16 @@ def streamed(head: list[bytes], rest, result):
 
 
 def health(app, path: str = "/healthz"):
-    """Answer `path` with 200 before anything else: the process is up (Varnish's probe)."""
+    """Answer `path` with 200 before anything else: the process is up (Varnish's probe).
+
+    With the security headers every response carries, though no middleware runs for it.
+    """
+    from newsdesk.core.security import secured_headers  # once Django is set up
 
     def application(environ, start_response):
         if environ.get("PATH_INFO") == path:
-            start_response(
-                "200 OK", [("Content-Type", "text/plain"), ("Cache-Control", "no-store")]
-            )
+            headers = [("Content-Type", "text/plain"), ("Cache-Control", "no-store")]
+            start_response("200 OK", secured_headers(environ, headers))
             return [b"ok\n"]
         return app(environ, start_response)
 

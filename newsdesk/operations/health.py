@@ -4,7 +4,8 @@
 newsdesk/caching/wsgi.py, without touching Django. `/readyz` checks the database, every
 configured cache and the task worker's heartbeat, and answers 200 or 503 with a JSON body:
 `{"status": "ok"}` or `{"status": "unavailable"}` for everyone, plus each check's result,
-latency and the heartbeat's age for signed-in staff. Never cached, never sets a cookie.
+latency and the heartbeat's age for signed-in staff. Never cached, never sets a cookie, and
+with the security headers of every other response (newsdesk/core/security.py).
 
 The middleware sits at the top of the list, so that no other middleware's query (the site,
 the session) can turn a database outage into a 500, and no HTTPS redirect or host check
@@ -26,6 +27,8 @@ from django.db import connection as default_connection
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+
+from newsdesk.core.security import secured
 
 from .heartbeats import latest_heartbeat
 
@@ -127,5 +130,6 @@ class ReadinessMiddleware:
 
     def __call__(self, request):
         if request.path_info == PATH and request.method in ("GET", "HEAD"):
-            return readiness_response(request)
+            # Answered before the security middleware runs: its headers all the same.
+            return secured(request, readiness_response(request))
         return self.get_response(request)

@@ -58,6 +58,17 @@ class RequestIdMiddleware:
         return response
 
 
+def with_security(environ, headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The security headers too, if they can still be made (settings are readable)."""
+    try:
+        from newsdesk.core.security import secured_headers
+
+        return secured_headers(environ, headers)
+    except Exception:
+        logger.exception("Could not add the security headers to the last-resort answer.")
+        return headers
+
+
 def with_request_ids(app):
     """WSGI: an id for the request, bound while the app runs and sent with the response."""
 
@@ -84,14 +95,13 @@ def with_request_ids(app):
                     "status_code": 500,
                 },
             )
+            headers = [
+                ("Content-Type", "text/plain"),
+                ("Cache-Control", "no-store"),
+                (HEADER, request_id),
+            ]
             start_response(
-                "500 Internal Server Error",
-                [
-                    ("Content-Type", "text/plain"),
-                    ("Cache-Control", "no-store"),
-                    (HEADER, request_id),
-                ],
-                sys.exc_info(),
+                "500 Internal Server Error", with_security(environ, headers), sys.exc_info()
             )
             return [f"Internal server error (request {request_id})\n".encode()]
         finally:

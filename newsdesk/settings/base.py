@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "newsdesk.operations.requestids.RequestIdMiddleware",
     "newsdesk.operations.health.ReadinessMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page and conditional-GET handling, so its 304s deny framing too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsdesk.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -99,7 +101,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "newsdesk.publishing.middleware.AtomicAdminWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsdesk.importers.middleware.WordPressIdRedirectMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: answers a login refused for too many failures (newsdesk/users/throttling.py).
