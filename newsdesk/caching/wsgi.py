@@ -9,13 +9,17 @@ database. What it stores is decided by what Django said about the response:
   nothing but Accept-Encoding;
 - never for a request with Authorization or a session cookie (editors: such requests bypass
   the cache entirely) or with a CSRF cookie (served from the cache, never stored);
-- not the media, static or document files (settings.PAGE_CACHE_SKIP_PREFIXES).
+- not the media, static or document files (settings.PAGE_CACHE_SKIP_PREFIXES);
+- never for a host that settings.ALLOWED_HOSTS refuses: such a request goes to Django, which
+  answers 400, so a forged Host is neither served another site's copy nor stored.
 
-The key is the scheme, host, path and query string (and Accept-Encoding when a response
-varies on it): everything that changes the bytes of a public page. A copy is fresh for
-`s-maxage` while none of its tags was purged; past that, one request renders it again while
-others get the stale copy for `stale-while-revalidate`; when Django fails (5xx) a copy
-younger than `stale-if-error` is served instead, unless it was taken down (a hard purge).
+The key is the scheme, host (as Django reads it: X-Forwarded-Host only when
+settings.USE_X_FORWARDED_HOST says a proxy sets it), path and query string (and
+Accept-Encoding when a response varies on it): everything that changes the bytes of a public
+page. A copy is fresh for `s-maxage` while none of its tags was purged; past that, one request
+renders it again while others get the stale copy for `stale-while-revalidate`; when Django
+fails (5xx) a copy younger than `stale-if-error` is served instead, unless it was taken down
+(a hard purge).
 Responses say `X-Cache: HIT`, `MISS` or `STALE`; hits carry `Age`.
 """
 
@@ -27,6 +31,8 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest
 from django.utils.http import parse_etags, parse_http_date_safe
 
 from .tags import HEADER as TAGS_HEADER
@@ -111,6 +117,16 @@ def not_modified(environ, entry: Entry) -> bool:
     return bool(if_modified_since and last_modified and last_modified <= if_modified_since)
 
 
+def request_host(environ) -> str | None:
+    """The host Django would answer for, or None if settings.ALLOWED_HOSTS refuses it."""
+    request = HttpRequest()
+    request.META = environ
+    try:
+        return request.get_host()
+    except DisallowedHost:
+        return None
+
+
 class PageCache:
     """WSGI middleware in front of Django: see the module's docstring."""
 
@@ -128,9 +144,12 @@ class PageCache:
         method = environ["REQUEST_METHOD"]
         if method not in ("GET", "HEAD") or not self.eligible(environ):
             return self.app(environ, start_response)
+        host = request_host(environ)
+        if host is None:
+            return self.app(environ, start_response)  # Django refuses the host: 400
         now = time.time()
         try:
-            key, entry, label = self.lookup(environ, now)
+            key, entry, label = self.lookup(environ, host, now)
         except Exception:
             logger.exception("The page cache is unavailable: passing the request to Django.")
             return self.app(environ, start_response)
@@ -142,10 +161,10 @@ class PageCache:
             return self.app(environ, self.labelled(start_response, "MISS"))
         return self.fetch(environ, start_response, key, entry, now)
 
-    def lookup(self, environ, now: float) -> tuple[str, Entry | None, str]:
+    def lookup(self, environ, host: str, now: float) -> tuple[str, Entry | None, str]:
         """(key, stored entry, "HIT" or "STALE" if it may be served, else "")."""
         cache, store = caches[self.alias], get_tag_store()
-        key = self.key(environ)
+        key = self.key(environ, host)
         entry = cache.get(key)
         if isinstance(entry, Varies):
             entry = cache.get(f"{key}:{encodings(environ)}")
@@ -167,11 +186,13 @@ class PageCache:
             and not environ.get("PATH_INFO", "").startswith(self.skip)
         )
 
-    def key(self, environ) -> str:
+    def key(self, environ, host: str | None = None) -> str:
         scheme = environ["wsgi.url_scheme"]
         if self.https_header and environ.get(self.https_header) == self.https_value:
             scheme = "https"
-        host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+        host = host or request_host(environ)
+        if host is None:
+            raise DisallowedHost("No page cache key for a host that ALLOWED_HOSTS refuses.")
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
         url = f"{scheme}://{host.lower()}{path}?{environ.get('QUERY_STRING', '')}"
         digest = hashlib.blake2b(url.encode("utf-8", "surrogateescape"), digest_size=20)

@@ -49,7 +49,9 @@ class CachedSiteMiddleware:
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD") and not request.path.startswith(PRIVATE_PREFIXES):
-            entry = site_entry(split_domain_port(request._get_raw_host())[0], request.get_port())
+            # get_host(), not Wagtail's unchecked raw host: a Host that ALLOWED_HOSTS refuses
+            # is answered 400 here, before it can put a site entry in the cache.
+            entry = site_entry(split_domain_port(request.get_host())[0], request.get_port())
             if entry is not None:
                 request._wagtail_site = entry["site"]
                 for name, setting in entry["settings"].items():
