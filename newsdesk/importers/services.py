@@ -39,6 +39,7 @@ from newsdesk.articles.models import (
 from newsdesk.articles.services import set_people
 from newsdesk.comments.models import Comment
 from newsdesk.comments.services import comment_store
+from newsdesk.images.forms import check_frames
 from newsdesk.pages.models import StandardPage
 from newsdesk.people.models import PeopleIndexPage, PersonPage
 
@@ -274,6 +275,7 @@ def upsert_image(
     if new_file:
         upload = SimpleUploadedFile(filename, data)
         WagtailImageField().clean(upload)  # type, size and pixel limits: a ValidationError
+        check_frames(upload)
         if not created:
             image.renditions.all().delete()
         image.file = ImageFile(upload, name=filename)

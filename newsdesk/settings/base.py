@@ -302,7 +302,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@example.com"
 WAGTAIL_SITE_NAME = "Newsdesk"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "images.CustomImage"
+# Uploads (and imported images, which pass the same field): no SVG (it can carry script),
+# the format read from the content must match the extension, at most 20 MB and 50 million
+# pixels counted over every frame (an animated GIF's too); Pillow refuses a decompression
+# bomb before that.
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
+WAGTAILIMAGES_IMAGE_FORM_BASE = "newsdesk.images.forms.ImageForm"  # counts every frame
 # Pictures offer AVIF, WebP and JPEG. AVIF at 50 matches WebP at Wagtail's 80 in PSNR on the
 # demo's artwork and is smaller; at Wagtail's default of 61 it came out larger than the WebP.
 WAGTAILIMAGES_AVIF_QUALITY = 50
