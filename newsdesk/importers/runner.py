@@ -43,6 +43,9 @@ class Failure:
         return f"{self.file}: {self.item}: {self.reason}"
 
 
+CHANGES_LISTED = 1000
+
+
 @dataclass
 class ImportReport:
     dry_run: bool = False
@@ -50,12 +53,19 @@ class ImportReport:
     counts: Counter = field(default_factory=Counter)  # (kind, action) -> n
     skipped: list[Failure] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)  # "created article 'Headline'"
+    # The first changes by name ("created article 'Headline'"), the rest only counted: a
+    # 60,000-item import must not grow the process by a line per item.
+    changes: list[str] = field(default_factory=list)
+    more_changes: int = 0
 
     def add(self, result: Upserted) -> None:
         self.counts[result.kind, result.action] += 1
-        if result.action != "unchanged":
+        if result.action == "unchanged":
+            return
+        if len(self.changes) < CHANGES_LISTED:
             self.changes.append(f"{result.action} {result.label}")
+        else:
+            self.more_changes += 1
 
     def skip(self, item: SourceItem, reason: str) -> None:
         self.skipped.append(Failure(item.file, item.label, reason))
@@ -216,6 +226,8 @@ class ImportCommand(BaseCommand):
         if verbosity > 1:
             for change in report.changes:
                 self.stdout.write(f"  {change}")
+            if report.more_changes:
+                self.stdout.write(f"  ... and {report.more_changes} more")
         if verbosity:
             self.stdout.write(report.summary())
         if report.failures:

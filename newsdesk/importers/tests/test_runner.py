@@ -7,9 +7,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from newsdesk.articles.models import ArticlePage, SectionPage
+from newsdesk.importers import runner
 from newsdesk.importers.models import ImportedItem
+from newsdesk.importers.records import Upserted
 from newsdesk.importers.runner import (
     ImportCommand,
+    ImportReport,
     ItemError,
     Progress,
     SkipItem,
@@ -117,3 +120,13 @@ def test_import_command_prints_the_summary_and_fails_when_an_item_did():
     assert "FAILED export.json: post 2: no headline in the export" in out.getvalue()
     assert "4/4 items" in err.getvalue()
     assert not ArticlePage.objects.filter(title__startswith="Ferries resume").exists()
+
+
+def test_a_long_import_names_its_first_changes_and_counts_the_rest(monkeypatch):
+    monkeypatch.setattr(runner, "CHANGES_LISTED", 3)
+    report = ImportReport()
+    for n in range(5):
+        report.add(Upserted(f"tag {n}", "tag", "created"))
+    report.add(Upserted("tag 9", "tag", "unchanged"))
+    assert len(report.changes) == 3 and report.more_changes == 2
+    assert report.total("created") == 5
