@@ -75,13 +75,11 @@ def record(
     source_id: str,
     obj: models.Model,
     digest: str,
-    stored: ImportedItem | None | Literal["unknown"] = "unknown",
+    stored: ImportedItem | None,
 ) -> None:
     """Remember what `source_id` became. `stored` is the record `lookup` found (None: there
     was none), which saves looking again."""
     content_type = ContentType.objects.get_for_model(obj)
-    if isinstance(stored, str):  # not looked up by the caller
-        stored = ImportedItem.objects.filter(source=source, kind=kind, source_id=source_id).first()
     if stored is None:
         ImportedItem.objects.create(
             source=source,

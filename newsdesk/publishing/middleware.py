@@ -11,6 +11,10 @@ ADMIN_PREFIX = "/admin/"
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def is_admin_write(request) -> bool:
+    return request.method not in READS and request.path.startswith(ADMIN_PREFIX)
+
+
 class AtomicAdminWritesMiddleware:
     # Wagtail's publish view writes revision, page, log entry and signal handlers' rows with
     # no enclosing transaction; reads stay outside (SQLite IMMEDIATE would serialise them).
@@ -19,7 +23,7 @@ class AtomicAdminWritesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in READS or not request.path.startswith(ADMIN_PREFIX):
+        if not is_admin_write(request):
             return self.get_response(request)
         # A view's exception reaches here as a 500 response; anything raised rolls back too.
         with transaction.atomic():
@@ -32,9 +36,7 @@ class AtomicAdminWritesMiddleware:
         # Publishing a placeholder headline from a path without the editor's form (a workflow
         # approval from the dashboard, a bulk publish) is refused by ArticlePage.publish: the
         # editor gets the reason on the article's edit page, and nothing of the request stays.
-        if not isinstance(exception, PlaceholderHeadline) or request.method in READS:
-            return None
-        if not request.path.startswith(ADMIN_PREFIX):
+        if not isinstance(exception, PlaceholderHeadline) or not is_admin_write(request):
             return None
         transaction.set_rollback(True)
         messages.error(request, exception.messages[0])
