@@ -5,6 +5,7 @@ a dictionary in this process. `flush()` moves the buffer into `HourlyViews` in o
 transaction; web processes call it at most every FLUSH_SECONDS, and the worker on each pass.
 """
 
+import contextlib
 import re
 import threading
 import time
@@ -61,18 +62,35 @@ class MemoryBuffer:
 
 
 class RedisBuffer:
-    """Shared by every process; draining renames the hash first, so no count is read twice."""
+    """Shared by every process; draining renames the hash first, so no count is read twice.
+
+    While Redis is down, views go to this process's memory (as with MemoryBuffer) and the
+    next flush writes them to the database, with whatever Redis holds once it is back.
+    """
 
     def __init__(self, url: str):
         import redis
 
-        self.client = redis.Redis.from_url(url)
+        from newsdesk.caching.redis import UNAVAILABLE
+
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5)
+        self.unavailable = UNAVAILABLE
+        self.fallback = MemoryBuffer()
 
     def add(self, key: Key, n: int = 1) -> None:
         article_id, hour = key
-        self.client.hincrby(REDIS_KEY, f"{article_id}:{int(hour.timestamp())}", n)
+        try:
+            self.client.hincrby(REDIS_KEY, f"{article_id}:{int(hour.timestamp())}", n)
+        except self.unavailable:
+            self.fallback.add(key, n)
 
     def drain(self) -> Counter[Key]:
+        counts = self.fallback.drain()
+        with contextlib.suppress(self.unavailable):  # Redis keeps its counts till it is back
+            counts.update(self.drain_redis())
+        return counts
+
+    def drain_redis(self) -> Counter[Key]:
         draining = f"{REDIS_KEY}:{time.time_ns()}"
         try:
             self.client.rename(REDIS_KEY, draining)

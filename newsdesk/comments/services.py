@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from newsdesk.caching import counters
 from newsdesk.core.readers import keyed_hash
 
 from . import signals
@@ -87,13 +87,8 @@ def comments_state(article, settings_: CommentSettings) -> str:
 def _check_rate(scope: str, key: str) -> None:
     limits = getattr(settings, "COMMENT_RATE_LIMITS", DEFAULT_RATE_LIMITS)
     for seconds, allowed in limits:
-        bucket = f"comments:rate:{scope}:{seconds}:{key}"
-        cache.add(bucket, 0, seconds)
-        try:
-            count = cache.incr(bucket)
-        except ValueError:  # expired between add and incr
-            cache.add(bucket, 1, seconds)
-            count = 1
+        # Counted in Redis, or in the database while Redis is down: never switched off.
+        count = counters.hit(f"comments:rate:{scope}:{seconds}:{key}", seconds=seconds)
         if count > allowed:
             raise RateLimited(seconds)
 

@@ -163,29 +163,36 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # e.g. HTTP_X_FORWARDED_FOR; rate limits and reader hashes then use its last hop.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
+
+def cache_settings(redis_url: str) -> dict:
+    """Redis when REDIS_URL is set, else caches in this process.
+
+    The Redis cache rides out an outage (newsdesk/caching/redis.py): misses instead of errors,
+    and short socket timeouts so that a hung server slows requests by a second, not more.
+    """
+    if not redis_url:
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "pages": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "pages",
+                "OPTIONS": {"MAX_ENTRIES": 500},
+            },
+        }
+    options = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    return {
+        alias: {
+            "BACKEND": "newsdesk.caching.redis.TolerantRedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": dict(options),
+        }
+        for alias, prefix in (("default", "newsdesk"), ("pages", "newsdesk-pages"))
+    }
+
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "newsdesk",
-        },
-        "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "newsdesk-pages",
-        },
-    }
-else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 500},
-        },
-    }
+CACHES = cache_settings(REDIS_URL)
 
 # The page cache (newsdesk/caching, docs/caching.md): anonymous GETs answered from the "pages"
 # cache before Django runs, purged by cache tags. With the in-process cache, purges reach
