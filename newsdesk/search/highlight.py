@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WORD = re.compile(r"[^\W_]+")
+DOTTED_I, DOT_ABOVE = "\u0130", "\u0307"
 SNIPPET_LENGTH = 240
 CONTEXT_BEFORE = 60
 MAX_HITS = 200  # bounds the window search on very long texts
@@ -33,6 +34,14 @@ def key(word: str) -> str:
 class Marker:
     def __init__(self, words: Iterable[str]):
         self.keys = {key(word) for word in words if word}
+        # Every word a key can match starts with the key, or with all of it but its "y"
+        # ("policy" marks "policies"): finding those first spares key() for the rest of a
+        # long text (a 1,200-word body cost 3 ms a result).
+        prefixes = {k[:-1] if k.endswith("y") else k for k in self.keys if WORD.fullmatch(k)}
+        self.prefixes = prefixes
+        self.candidates = re.compile(
+            rf"(?<![^\W_])(?:{'|'.join(map(re.escape, sorted(prefixes)))})[^\W_]*", re.IGNORECASE
+        )
 
     def matches(self, word: str) -> str | None:
         """The query key this word of the text matches, if any."""
@@ -42,11 +51,22 @@ class Marker:
         # "elect" finds "election" and "electoral" in the index: mark them too.
         return next((q for q in self.keys if len(q) >= 4 and k.startswith(q)), None)
 
+    def words(self, text: str, start: int = 0, end: int | None = None):
+        """The words of text[start:end] that may match (a superset: matches() decides)."""
+        end = len(text) if end is None else end
+        if DOTTED_I in text or any(DOT_ABOVE in k for k in self.keys):
+            # "İ" is the one letter whose lower case is longer ("i" and a combining dot):
+            # the case-blind search cannot see it as key() does, so read every word.
+            return WORD.finditer(text, start, end)
+        if not self.prefixes:
+            return iter(())
+        return self.candidates.finditer(text, start, end)
+
     def mark(self, text: str, start: int = 0, end: int | None = None) -> SafeString:
         """text[start:end], escaped, with matched words in <mark>."""
         end = len(text) if end is None else end
         parts, position = [], start
-        for match in WORD.finditer(text, start, end):
+        for match in self.words(text, start, end):
             if self.matches(match.group()):
                 parts.append(escape(text[position : match.start()]))
                 parts.append(f"<mark>{escape(match.group())}</mark>")
@@ -56,7 +76,7 @@ class Marker:
 
     def snippet(self, text: str, length: int = SNIPPET_LENGTH) -> SafeString | None:
         """About `length` characters around the densest run of matches, or None if none."""
-        hits = [(m.start(), k) for m in WORD.finditer(text) if (k := self.matches(m.group()))]
+        hits = [(m.start(), k) for m in self.words(text) if (k := self.matches(m.group()))]
         if not hits:
             return None
         hits = hits[:MAX_HITS]

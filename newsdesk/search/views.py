@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from newsdesk.articles.models import ArticleByline, ArticlePage, SectionPage, paginate
-from newsdesk.articles.queries import public_sections
+from newsdesk.articles.queries import picture_renditions, public_sections
 from newsdesk.people.models import PersonPage
 
 from . import backend
@@ -31,6 +31,8 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999  # dates outside are typing slips, not archiv
 SHOWN = 40  # characters of a rejected filter value repeated in its note
 PEOPLE_CACHE_KEY = "site_search:people:1"
 PEOPLE_CACHE_SECONDS = 600
+# The sizes search/result.html shows: a result's card fetches no other rendition.
+RESULT_RENDITIONS = picture_renditions("480x270", "960x540")
 
 
 def shown(value: str) -> str:
@@ -128,7 +130,12 @@ def bylined_people() -> list[PersonPage]:
 
 
 def decorate(articles, query: ReaderQuery) -> None:
-    """Give each result a headline and a snippet with the reader's words marked."""
+    """Give each result a headline and a snippet with the reader's words marked (browsing
+    without words: the headline and dek as they are)."""
+    if not query:
+        for article in articles:
+            article.search_headline, article.search_snippet = article.title, article.dek
+        return
     marker = Marker(query.all_words)
     bodies = dict(
         ArticlePage.objects.filter(pk__in=[a.pk for a in articles]).values_list("pk", "body")
@@ -176,7 +183,7 @@ def search(request):
             0, "Search for words or numbers: symbols and emoji on their own are not searched."
         )
 
-    articles = filters.apply(published).for_listing()
+    articles = filters.apply(published).for_listing(renditions=RESULT_RENDITIONS)
     results = None
     if query:
         if filters.sort == "newest":
@@ -192,9 +199,9 @@ def search(request):
 
     page_obj = paginate(request, results) if results is not None else None
     suggestion = None
-    if page_obj is not None and query:
+    if page_obj is not None:
         decorate(page_obj.object_list, query)
-        if not page_obj.paginator.count:
+        if query and not page_obj.paginator.count:
             suggestion = suggest(query, filters, published)
 
     params = {

@@ -11,6 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
+from hypothesis import given
+from hypothesis import strategies as st
 from wagtail.models import PageViewRestriction
 
 from newsdesk.articles.models import ArticlePage, SectionPage
@@ -269,6 +271,33 @@ def test_snippet_is_a_window_around_the_matches():
     assert snippet.startswith("… ") and snippet.endswith(" …")
     assert "<mark>bramblewick</mark>" in snippet
     assert len(re.sub("<[^>]+>", "", snippet)) < 260
+
+
+VOCABULARY = [
+    "policy",
+    "policies",
+    "Elections",
+    "electoral",
+    "water",
+    "İstanbul",
+    "istanbul",
+    "Straße",
+    "café",
+    "ying",
+    "x",
+    "2026",
+]
+
+
+@given(
+    query=st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=3),
+    text=st.lists(st.sampled_from([*VOCABULARY, "the", "—", "_", "déjà-vu", "ax_y"]), max_size=30),
+)
+def test_marker_finds_the_words_a_full_scan_finds(query, text):
+    """The marker looks only at words starting like a key: the same words as reading all."""
+    marker, text = Marker(query), " ".join(text)
+    everything = [m.group() for m in re.finditer(r"[^\W_]+", text) if marker.matches(m.group())]
+    assert [m.group() for m in marker.words(text) if marker.matches(m.group())] == everything
 
 
 # Pagination --------------------------------------------------------------------------------
