@@ -10,6 +10,8 @@ from newsdesk.core.views import favicon
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # Wagtail's sign-in with a second step for two-step sign-in; before Wagtail's own.
+    path("admin/", include("newsdesk.users.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("favicon.ico", favicon),

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "newsdesk.importers",
     "newsdesk.operations",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.settings",
@@ -99,8 +102,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "newsdesk.publishing.middleware.AtomicAdminWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Admin paths only: two-step sign-in passed, or set up when required (newsdesk/users).
+    "newsdesk.users.middleware.TwoFactorMiddleware",
     "newsdesk.importers.middleware.WordPressIdRedirectMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: answers a login refused for too many failures (newsdesk/users/throttling.py).
@@ -224,6 +230,15 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "newsdesk.users.throttling.login_network"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Two-step sign-in to the admin (newsdesk/users/twofactor.py): each user may turn it on, and
+# NEWSDESK_REQUIRE_2FA=1 requires it of all staff. A wrong code is a failed sign-in for axes,
+# the one lockout for passwords and codes, so django-otp's own per-device back-off is off (it
+# refuses a right code typed seconds after a wrong one, without saying why).
+NEWSDESK_REQUIRE_2FA = env_bool("NEWSDESK_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "Newsdesk"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
