@@ -38,9 +38,11 @@ class CommentForm(forms.Form):
 
 
 def initial_form(*, article_id: int, parent: Comment | None = None, data=None) -> CommentForm:
+    from newsdesk.core.middleware import volatile
+
     from .tokens import make_token
 
-    initial = {"token": make_token(article_id), "parent": parent.pk if parent else None}
+    initial = {"token": volatile(make_token(article_id)), "parent": parent.pk if parent else None}
     if data is not None:
         data = data.copy()
         data["token"] = initial["token"]

@@ -10,17 +10,20 @@ the cookie. Such a response gets:
 - `X-Cache-Tags`: what it shows (newsdesk/caching/tags.py), so that changes purge it;
 - a strong `ETag` from its bytes and a `Last-Modified` that stays put while those bytes do
   (a view's own validators, like the feeds', are kept), and a 304 when the client has it.
+  Values a render makes fresh each time (the comment form's signed token, `volatile()`) are
+  left out of the ETag: a copy with an older token is as good to its reader.
 """
 
 import hashlib
 import logging
 import math
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from newsdesk.caching import tags
 
@@ -34,6 +37,20 @@ DEFAULT_DIRECTIVES = {
     "stale_if_error": 86400,
 }
 VALIDATOR_SECONDS = 7 * 24 * 3600
+_volatile: ContextVar[list[str] | None] = ContextVar("newsdesk_volatile", default=None)
+
+
+def volatile(value: str) -> str:
+    """Mark a value this render made fresh (a signed token) as not part of the page's ETag."""
+    if (values := _volatile.get()) is not None:
+        values.append(value)
+    return value
+
+
+def etag(content: bytes, volatile_values: list[str]) -> str:
+    for value in volatile_values:
+        content = content.replace(value.encode(), b"")
+    return quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
 
 
 class PublicCacheMiddleware:
@@ -42,8 +59,13 @@ class PublicCacheMiddleware:
         self.directives = getattr(settings, "PUBLIC_CACHE_CONTROL", DEFAULT_DIRECTIVES)
 
     def __call__(self, request):
-        with tags.collecting() as collected:
-            response = self.get_response(request)
+        values = _volatile.set([])
+        try:
+            with tags.collecting() as collected:
+                response = self.get_response(request)
+            volatile_values = _volatile.get()
+        finally:
+            _volatile.reset(values)
         if not self.is_public(request, response):
             return response
         patch_cache_control(response, **self.directives_for(request))
@@ -51,9 +73,9 @@ class PublicCacheMiddleware:
         if response.streaming:
             return response
         if not response.has_header("ETag"):
-            set_response_etag(response)
-        if not response.has_header("ETag"):
-            return response  # no body (a redirect): nothing to validate
+            if not response.content:
+                return response  # no body (a redirect): nothing to validate
+            response["ETag"] = etag(response.content, volatile_values)
         if not response.has_header("Last-Modified"):
             response["Last-Modified"] = http_date(last_modified(request, response["ETag"]))
         return get_conditional_response(
