@@ -2,15 +2,15 @@
 
 Run as `python publish_forever.py SECTION_ID ARTICLE_ID...` with DATABASE_URL and
 DJANGO_SETTINGS_MODULE set. Django starts once; for every seed line on stdin the process forks
-a publisher and reports `pid N`, then `reaped N STATUS` once the test has killed it. The
-publisher saves and publishes a revision of each article in turn, each in one transaction as
-the admin's write middleware does, and now and then adds a new article (a tree write) too.
+a publisher and reports `pid N`, then `reaped N STATUS` once the test has killed it (the
+harness is newsdesk.core.killing's). The publisher saves and publishes a revision of each
+article in turn, each in one transaction as the admin's write middleware does, and now and
+then adds a new article (a tree write) too.
 """
 
 import os
 import random
 import sys
-import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
@@ -19,16 +19,13 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connections, transaction  # noqa: E402
+from django.db import transaction  # noqa: E402
 
 from newsdesk.articles.models import ArticlePage, SectionPage  # noqa: E402
+from newsdesk.core.killing import say, serve  # noqa: E402
 from newsdesk.demo import factories  # noqa: E402
 
 KILL_TEST_SLUG = "kill-test-"
-
-
-def say(line: str) -> None:
-    os.write(1, f"{line}\n".encode())
 
 
 def publish_forever(section_id: int, article_ids: list[int], rng: random.Random) -> None:
@@ -55,19 +52,7 @@ def publish_forever(section_id: int, article_ids: list[int], rng: random.Random)
 
 def main() -> None:
     section_id, *article_ids = (int(arg) for arg in sys.argv[1:])
-    connections.close_all()  # each publisher opens its own connection after the fork
-    for line in sys.stdin:
-        sys.stdout.flush()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                publish_forever(section_id, article_ids, random.Random(int(line)))
-            except BaseException:
-                traceback.print_exc()
-            os._exit(1)
-        say(f"pid {pid}")
-        _, status = os.waitpid(pid, 0)
-        say(f"reaped {pid} {status}")
+    serve(lambda rng: publish_forever(section_id, article_ids, rng))
 
 
 if __name__ == "__main__":

@@ -4,19 +4,17 @@ publisher killed (SIGKILL) at random points never leaves a half-published articl
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from wagtail.models import Page, PageLogEntry, Revision
 from wagtail.signals import page_published
 
 from newsdesk.articles.models import ArticlePage, SectionPage
+from newsdesk.core.killing import start_helper
 from newsdesk.core.testing import database_url
 from newsdesk.demo import factories
 from newsdesk.users.models import User
@@ -172,16 +170,7 @@ def test_publisher_killed_at_random_never_leaves_a_half_published_article(site, 
             "DJANGO_SETTINGS_MODULE": "newsdesk.settings.test",
         }
     started = time.monotonic()
-    helper = subprocess.Popen(
-        [sys.executable, str(HELPER), str(section.pk), *(str(a.pk) for a in articles)],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        bufsize=1,
-    )
+    helper = start_helper(HELPER, str(section.pk), *(str(a.pk) for a in articles), env=env)
     published = added = 0
     noise: list[str] = []
     try:
