@@ -77,7 +77,7 @@ def test_password_then_code_signs_in(client, app):
     html = page.content.decode()
     assert 'name="code"' in html and 'autocomplete="one-time-code"' in html
     assert f'formaction="{reverse("users:login_code")}"' in html
-    assert "Enter your verification code" in html
+    assert "Enter your code" in html
 
     response = send_code(client, code_for(app))
     assert response.status_code == 302 and response.url == ADMIN_HOME
