@@ -1,12 +1,11 @@
 """Cold renders at 10,000, 100,000 and 1,000,000 articles: time and SQL queries per page type.
 
-The scales share one PostgreSQL database, `newsdesk_bench_scale` (the other benchmarks'
-`newsdesk_bench` is left as it is), created, migrated and loaded with the demo once, then
-grown through the scales in turn with `newsdesk/demo/generate.py`'s articles (with topics as
-tags) and one comment per five articles, each step committed before it is measured; a
-database already past a scale is measured at its size. A child process
-(`python -m bench.scale --articles 10000,100000`) sets Django up for that database and prints
-one JSON line per scale as soon as it is measured.
+Each scale has its own PostgreSQL database (DATABASES: 100,000 is the other benchmarks'
+`newsdesk_bench`), created, migrated and loaded with the demo once, then filled with
+`newsdesk/demo/generate.py`'s articles (with topics as tags) and one comment per five
+articles, committed before it is measured; a database already past its scale is measured at
+its size. A child process per scale (`python -m bench.scale --articles 10000 --database
+newsdesk_bench_10k`) sets Django up for that database and prints one JSON line.
 
 A cold render is a request that no page cache answers (Django's test client, straight to
 the view), after a first request has filled the fragment cache (site, settings, navigation,
@@ -28,7 +27,8 @@ from urllib.parse import urlsplit, urlunsplit
 from .harness import ROOT, Context, Report, Table, benchmark
 
 SCALES = (10_000, 100_000, 1_000_000)
-DATABASE = "newsdesk_bench_scale"
+DATABASES = {10_000: "newsdesk_bench_10k", 100_000: "newsdesk_bench"}
+DATABASE = "newsdesk_bench_scale"  # any other scale
 REPEAT = 7
 PAGES = ("home", "section", "section, deep page", "article", "tag", "author", "archive month",
          "feed", "sitemap index")  # fmt: skip
@@ -36,7 +36,8 @@ PAGES = ("home", "section", "section, deep page", "article", "tag", "author", "a
 
 def urls() -> dict[str, str]:
     """A URL per page type, picked from the generated corpus (its middle, where it can be)."""
-    from newsdesk.articles.models import ArticlePage, SectionPage
+    from newsdesk.articles.models import SectionPage
+    from newsdesk.articles.pagination import cursor
     from newsdesk.demo.generate import corpus_articles
     from newsdesk.people.models import PersonPage
 
@@ -50,11 +51,10 @@ def urls() -> dict[str, str]:
     )
     tag = article.tags.first()
     month = article.first_published_at
-    last_page = max(1, -(-ArticlePage.objects.published().child_of(world).count() // 12))
     return {
         "home": "/",
         "section": world.url,
-        "section, deep page": f"{world.url}?page={max(1, last_page // 2)}",
+        "section, deep page": f"{world.url}?before={cursor(article)}",
         "article": article.url,
         "tag": f"/tags/{tag.slug}/" if tag else "/tags/diplomacy/",
         "author": author.url,
@@ -122,23 +122,24 @@ def child(sizes: list[int], database: str) -> None:
         print(json.dumps(result, default=str), flush=True)
 
 
-def run_child(sizes: list[int], log) -> list[dict]:
-    log(f"-- {', '.join(f'{n:,}' for n in sizes)} articles in {DATABASE}")
+def run_child(size: int, log) -> dict:
+    database = DATABASES.get(size, DATABASE)
+    log(f"-- {size:,} articles in {database}")
     result = subprocess.run(
-        [sys.executable, "-m", "bench.scale", "--articles", ",".join(map(str, sizes))],
+        [sys.executable, "-m", "bench.scale", "--articles", str(size), "--database", database],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
         check=True,
     )
-    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    return next(json.loads(line) for line in result.stdout.splitlines() if line.startswith("{"))
 
 
 @benchmark("scale", "cold renders at 10,000, 100,000 and 1,000,000 articles")
 def scale(context: Context) -> Report:
     wanted = os.environ.get("BENCH_SCALES", "")
     sizes = [int(n) for n in wanted.split(",")] if wanted else list(SCALES)
-    return report(run_child(sizes, context.log))
+    return report([run_child(size, context.log) for size in sizes])
 
 
 def report(results: list[dict]) -> Report:
@@ -167,7 +168,8 @@ def report(results: list[dict]) -> Report:
             "cache empty (site, settings, navigation and related stories built, renditions "
             "made).",
             "URLs: the middle article of World by date, its first author and tag, its month; "
-            "the deep page is World's middle page (OFFSET pagination).",
+            "the deep page is the page of World's stories just older than that article "
+            "(`?before=`, a keyset page: numbered pages stop at 10).",
         ],
     )
 

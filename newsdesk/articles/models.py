@@ -1,7 +1,6 @@
 import math
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
@@ -29,9 +28,8 @@ from newsdesk.core.blocks import ArticleBodyBlock
 from newsdesk.distribution.metadata.widgets import LengthHintInput, LengthHintTextarea
 
 from .forms import ArticlePageForm, check_headline
-from .queries import ArticlePageManager, CachedViewRestrictions, attach_sections, sections_by_path
-
-PAGE_SIZE = 12
+from .pagination import paginate
+from .queries import ArticlePageManager, CachedViewRestrictions, sections_by_path
 
 
 def raw_text(value):
@@ -48,53 +46,6 @@ def raw_text(value):
 
 
 WORDS_PER_MINUTE = 230
-
-
-COUNT_SECONDS = 5 * 60  # a story scheduled to appear is counted within five minutes
-
-
-class ListingPaginator(Paginator):
-    """Django's paginator with the listing's count cached and page numbers elided.
-
-    Counting a section of a million-article site reads every story in it; the count only
-    changes when an article of the listing does, which purges the listing's tag. Page links
-    are the first, the last and two either side of the current page, not one per page.
-    """
-
-    def __init__(self, object_list, per_page, *, tag: str = ""):
-        super().__init__(object_list, per_page)
-        self.tag = tag
-        self.elided: list | None = None
-
-    @cached_property
-    def count(self) -> int:
-        from newsdesk.caching.fragments import cached
-
-        if not self.tag:
-            return super().count
-        return cached(
-            f"count:{self.tag}", self.object_list.count, tags=[self.tag], timeout=COUNT_SECONDS
-        )
-
-    @property
-    def page_range(self):
-        return self.elided if self.elided is not None else super().page_range
-
-    def get_page(self, number):
-        page = super().get_page(number)
-        self.elided = None
-        self.elided = list(self.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-        return page
-
-
-def paginate(request, queryset, per_page: int = PAGE_SIZE, *, tag: str = ""):
-    """A page of the listing, its cards with their sections.
-
-    `tag`: the listing's cache tag (`section-5`), under which its count is cached.
-    """
-    page_obj = ListingPaginator(queryset, per_page, tag=tag).get_page(request.GET.get("page"))
-    page_obj.object_list = attach_sections(page_obj.object_list)
-    return page_obj
 
 
 class HomePage(CachedViewRestrictions, RoutablePageMixin, Page):

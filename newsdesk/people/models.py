@@ -64,7 +64,8 @@ class PersonPage(Page):
         return self.title
 
     def get_context(self, request, *args, **kwargs):
-        from newsdesk.articles.models import ArticlePage, paginate
+        from newsdesk.articles.models import ArticlePage
+        from newsdesk.articles.pagination import paginate
         from newsdesk.caching.tags import person_tag
 
         context = super().get_context(request, *args, **kwargs)

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from newsdesk.articles.models import ArticleByline, ArticlePage, SectionPage, paginate
+from newsdesk.articles.models import ArticleByline, ArticlePage, SectionPage
+from newsdesk.articles.pagination import paginate
 from newsdesk.articles.queries import picture_renditions, public_sections
 from newsdesk.people.models import PersonPage
 
@@ -197,7 +198,7 @@ def search(request):
         # as a search (the section's own page lists everything).
         results = articles[: backend.RESULTS_CAP + 1]
 
-    page_obj = paginate(request, results) if results is not None else None
+    page_obj = paginate(request, results, keyset=False) if results is not None else None
     suggestion = None
     if page_obj is not None:
         decorate(page_obj.object_list, query)
@@ -233,11 +234,6 @@ def search(request):
         "suggestion": suggestion,
         "suggestion_query": suggestion_query if suggestion else "",
         "page_query": urlencode(kept) + "&" if kept else "",
-        "page_numbers": (
-            list(page_obj.paginator.get_elided_page_range(page_obj.number, on_ends=1))
-            if page_obj is not None
-            else []
-        ),
         "newer_label": "← Previous",
         "older_label": "Next →",
         "is_search": True,  # the masthead leaves its search box to this page

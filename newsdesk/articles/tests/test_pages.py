@@ -3,7 +3,8 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from newsdesk.articles.models import PAGE_SIZE, ArticlePage, SectionPage
+from newsdesk.articles.models import ArticlePage, SectionPage
+from newsdesk.articles.pagination import PAGE_SIZE
 from newsdesk.demo import factories
 from newsdesk.pages.models import StandardPage
 from newsdesk.people.models import PeopleIndexPage, PersonPage
@@ -93,6 +94,34 @@ def test_section_pagination_and_bad_page_numbers(client):
     assert last.select("main .story-title a") == soup.select("main .story-title a")
     _, first = get(client, f"{section.url}?page=abc")
     assert len(first.select("main .story-title a")) == PAGE_SIZE
+
+
+def test_past_the_numbered_pages_older_and_newer_links_carry_a_story(client, monkeypatch):
+    from newsdesk.articles import pagination
+
+    monkeypatch.setattr(pagination, "NUMBERED_PAGES", 1)
+    section = factories.make_section(home=factories.home_page(), title="Keyset desk")
+    for n in range(PAGE_SIZE + 2):
+        factories.make_article(
+            section=section, headline=f"Bulletin {n}", published_at=factories.hours_ago(n + 1)
+        )
+    _, first = get(client, section.url)
+    older = first.select_one(".pagination a[rel=next]")["href"]
+    assert older.startswith("?before=")
+    assert first.select_one("link[rel=next]")["href"].endswith(f"{section.url}{older}")
+    response, soup = get(client, f"{section.url}{older}")
+    assert_public(response, soup)
+    assert [a.get_text(strip=True) for a in soup.select("main .story-title a")] == [
+        f"Bulletin {PAGE_SIZE}",
+        f"Bulletin {PAGE_SIZE + 1}",
+    ]
+    assert soup.select_one("link[rel=canonical]")["href"].endswith(f"{section.url}{older}")
+    assert "older stories" in soup.title.get_text()
+    assert not soup.select(".pagination a[rel=next]")  # the oldest story is on this page
+    newer = soup.select_one(".pagination a[rel=prev]")["href"]
+    _, back = get(client, f"{section.url}{newer}")
+    assert back.select("main .story-title a") == first.select("main .story-title a")
+    get(client, f"{section.url}?before=not-a-story", status=404)
 
 
 def test_article_page_shows_everything_a_story_carries(client):

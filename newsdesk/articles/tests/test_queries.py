@@ -3,9 +3,11 @@
 import pytest
 from django.core.paginator import Paginator
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
-from newsdesk.articles.models import ArticlePage, SectionPage, paginate
+from newsdesk.articles.models import ArticlePage, SectionPage
+from newsdesk.articles.pagination import NUMBERED_PAGES, cursor, paginate
 from newsdesk.comments.services import comment_store
 from newsdesk.demo import factories
 from newsdesk.people.models import PersonPage
@@ -108,8 +110,62 @@ def test_listings_count_once_until_an_article_of_theirs_changes(client):
 
 def test_page_numbers_are_elided_around_the_current_page(rf):
     articles = ArticlePage.objects.published().for_listing()
-    page_obj = paginate(rf.get("/", {"page": "10"}), articles, per_page=1)
+    page_obj = paginate(rf.get("/", {"page": "10"}), articles, per_page=1, keyset=False)
     last = page_obj.paginator.num_pages
     assert last >= 20
-    numbers = list(page_obj.paginator.page_range)  # what the pagination component lists
-    assert numbers == [1, Paginator.ELLIPSIS, 8, 9, 10, 11, 12, Paginator.ELLIPSIS, last]
+    assert page_obj.numbers == [1, Paginator.ELLIPSIS, 8, 9, 10, 11, 12, Paginator.ELLIPSIS, last]
+    # With keyset pages, numbers stop at the last numbered page; "Older" goes on from there.
+    page_obj = paginate(rf.get("/", {"page": "10"}), articles, per_page=1)
+    assert page_obj.numbers == [1, Paginator.ELLIPSIS, 8, 9, 10]
+    assert page_obj.next_query == f"before={cursor(page_obj[0])}"
+
+
+def walk(rf, articles, query: str, step: str) -> list[list[int]]:
+    """The pages met following `step` ("next_query" or "previous_query") links from `query`."""
+    pages = []
+    while query is not None:
+        page_obj = paginate(rf.get(f"/?{query}"), articles, per_page=PER_PAGE)
+        pages.append([a.pk for a in page_obj.object_list])
+        query = getattr(page_obj, step)
+    return pages
+
+
+PER_PAGE = 3
+
+
+def test_older_links_reach_every_story_once_in_order_and_newer_links_come_back(rf):
+    articles = ArticlePage.objects.published().for_listing()
+    newest_first = list(articles.values_list("pk", flat=True))
+    assert len(newest_first) > (NUMBERED_PAGES + 2) * PER_PAGE  # keyset pages are reached
+    older = walk(rf, articles, "", "next_query")
+    assert [pk for page in older for pk in page] == newest_first
+    assert all(len(page) == PER_PAGE for page in older[:-1])
+    # Back from the oldest page: the same stories, every page full, the first page last.
+    newer = walk(
+        rf, articles, f"before={cursor(articles[len(newest_first) - 2])}", "previous_query"
+    )
+    assert newer[-1] == newest_first[:PER_PAGE]
+    met = [pk for page in reversed(newer) for pk in page]
+    assert sorted(set(met)) == sorted(newest_first) and len(met) >= len(newest_first) - 1
+
+
+def test_a_deep_page_reads_from_its_cursor_not_an_offset(rf):
+    articles = ArticlePage.objects.published().for_listing()
+    middle = articles[len(articles) // 2]
+    with CaptureQueriesContext(connection) as queries:
+        page_obj = paginate(rf.get("/", {"before": cursor(middle)}), articles, per_page=PER_PAGE)
+    listed = next(q["sql"] for q in queries if "first_published_at" in q["sql"])
+    assert "OFFSET" not in listed.upper()
+    older = list(articles.values_list("pk", flat=True))
+    start = older.index(middle.pk) + 1
+    assert [a.pk for a in page_obj.object_list] == older[start : start + PER_PAGE]
+    assert page_obj.number is None and page_obj.query == f"before={cursor(middle)}"
+
+
+@pytest.mark.parametrize(
+    "query", ["before=yesterday", "before=12-x", "after=-5", "before=99999999999999999999-1"]
+)
+def test_a_damaged_cursor_is_a_404_that_says_so(rf, query):
+    articles = ArticlePage.objects.published().for_listing()
+    with pytest.raises(Http404, match="damaged"):
+        paginate(rf.get(f"/?{query}"), articles)

@@ -88,8 +88,8 @@ def _first_paragraph(article) -> str:
     return ""
 
 
-def _with_page(url: str, number: int) -> str:
-    return url if number <= 1 else f"{url}?page={number}"
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
 
 
 def _kind(context, page, request) -> str:
@@ -132,7 +132,15 @@ class _Builder:
         self.site_name = self.site.site_name if self.site else ""
         page_obj = context.get("page_obj")
         self.page_obj = page_obj if hasattr(page_obj, "paginator") else None
+        # A keyset page (articles/pagination.py) has no number: it lists older stories.
         self.number = self.page_obj.number if self.page_obj else 1
+        self.page_note = (
+            ", older stories"
+            if self.number is None
+            else f", page {self.number}"
+            if self.number > 1
+            else ""
+        )
 
     # -- the parts -------------------------------------------------------------------------
 
@@ -210,13 +218,13 @@ class _Builder:
     def description(self) -> str:
         override = getattr(self.page, "search_description", "") if self.kind != "tag" else ""
         text = override or self.fallback_description()
-        if self.number > 1 and text:
-            suffix = f" Page {self.number}."
+        if self.page_note and text:
+            suffix = f" {self.page_note[2:].capitalize()}."
             return shorten(text, DESCRIPTION_LENGTH - len(suffix)) + suffix
         return shorten(text)
 
     def title(self) -> str:
-        page_note = f", page {self.number}" if self.number > 1 else ""
+        page_note = self.page_note
         seo_title = getattr(self.page, "seo_title", "") if self.kind != "tag" else ""
         if seo_title:
             return f"{seo_title}{page_note}"
@@ -245,12 +253,12 @@ class _Builder:
             return meta
         base = self.base = self.base_url()
         meta.description = self.description()
-        meta.canonical = _with_page(base, self.number)
+        meta.canonical = _with_query(base, self.page_obj.query if self.page_obj else "")
         if self.page_obj is not None and base:
             if self.page_obj.has_previous():
-                meta.prev_url = _with_page(base, self.page_obj.previous_page_number())
+                meta.prev_url = _with_query(base, self.page_obj.previous_query)
             if self.page_obj.has_next():
-                meta.next_url = _with_page(base, self.page_obj.next_page_number())
+                meta.next_url = _with_query(base, self.page_obj.next_query)
         seo_title = getattr(self.page, "seo_title", "") if self.kind != "tag" else ""
         meta.og_title = seo_title or self.name() or self.site_name
         meta.site_name = self.site_name

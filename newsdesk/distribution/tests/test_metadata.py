@@ -12,7 +12,8 @@ from django.core.files.storage import default_storage
 from django.template import Context
 from PIL import Image
 
-from newsdesk.articles.models import PAGE_SIZE, ArticlePage, SectionPage
+from newsdesk.articles.models import ArticlePage, SectionPage
+from newsdesk.articles.pagination import PAGE_SIZE
 from newsdesk.demo import factories
 from newsdesk.distribution.metadata import cards
 from newsdesk.distribution.metadata.page_meta import build, shorten
