@@ -3,9 +3,10 @@
 `/healthz` (the process is up) is answered even earlier, by the WSGI wrapper in
 newsdesk/caching/wsgi.py, without touching Django. `/readyz` checks the database, every
 configured cache and the task worker's heartbeat, and answers 200 or 503 with a JSON body:
-`{"status": "ok"}` or `{"status": "unavailable"}` for everyone, plus each check's result,
-latency and the heartbeat's age for signed-in staff. Never cached, never sets a cookie, and
-with the security headers of every other response (newsdesk/core/security.py).
+`{"status": "ok"}`, `{"status": "degraded"}` (200: a cache the site can do without is down)
+or `{"status": "unavailable"}` for everyone, plus each check's result, latency and the
+heartbeat's age for signed-in staff. Never cached, never sets a cookie, and with the security
+headers of every other response (newsdesk/core/security.py).
 
 The middleware sits at the top of the list, so that no other middleware's query (the site,
 the session) can turn a database outage into a 500, and no HTTPS redirect or host check
@@ -28,6 +29,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from newsdesk.caching.redis import TolerantRedisCache
 from newsdesk.core.security import secured
 
 from .heartbeats import latest_heartbeat
@@ -43,6 +45,7 @@ class Check:
     ok: bool
     latency_ms: float
     detail: str = ""
+    required: bool = True  # False: the site works without it, slower (a degraded answer)
 
 
 def timed(name: str, probe) -> Check:
@@ -74,7 +77,11 @@ def check_cache(alias: str) -> Check:
             raise RuntimeError("a value written was not read back")
         return type(cache).__name__
 
-    return timed(f"cache:{alias}", probe)
+    check = timed(f"cache:{alias}", probe)
+    # The Redis cache rides out an outage (newsdesk/caching/redis.py): taking every app
+    # server out of the load balancer because Redis is down would be the outage itself.
+    check.required = not isinstance(caches[alias], TolerantRedisCache)
+    return check
 
 
 def check_worker() -> Check:
@@ -111,15 +118,16 @@ def requester_is_staff(request) -> bool:
 
 def readiness_response(request) -> JsonResponse:
     checks = readiness()
-    ready = all(check.ok for check in checks)
-    body: dict = {"status": "ok" if ready else "unavailable"}
+    ready = all(check.ok for check in checks if check.required)
+    degraded = ready and not all(check.ok for check in checks)
+    body: dict = {"status": "degraded" if degraded else "ok" if ready else "unavailable"}
     if requester_is_staff(request):
         body["checks"] = [asdict(check) for check in checks]
     response = JsonResponse(body, status=200 if ready else 503)
     add_never_cache_headers(response)
-    if not ready:
+    if not ready or degraded:
         failures = "; ".join(f"{c.name}: {c.detail}" for c in checks if not c.ok)
-        logger.warning("Not ready: %s", failures)
+        logger.warning("%s: %s", "Degraded, still ready" if ready else "Not ready", failures)
         response._has_been_logged = True  # said above with the reasons; not Django's 503 line
     return response
 

@@ -22,6 +22,7 @@ from newsdesk.caching.wsgi import PageCache
 from newsdesk.comments import tokens
 from newsdesk.comments.models import Comment
 from newsdesk.core.testing import missing_service
+from newsdesk.operations.heartbeats import record_heartbeat
 from newsdesk.settings.base import cache_settings
 
 from .conftest import CountingApp, call
@@ -242,3 +243,13 @@ def test_the_cache_misses_while_redis_is_down_and_comes_back_by_itself(on_redis)
         time.sleep(0.05)
     assert cache.get("story") == "again"
     assert cache.add("counter", 1) and cache.incr("counter") == 2
+
+
+def test_readiness_says_degraded_not_unavailable_while_redis_is_down(client, on_redis):
+    """A load balancer must keep sending readers to app servers that can serve them."""
+    record_heartbeat(worker="test-worker")
+    response = client.get("/readyz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    on_redis.kill()
+    response = client.get("/readyz")
+    assert (response.status_code, response.json()) == (200, {"status": "degraded"})
