@@ -134,6 +134,9 @@ TEMPLATES = [
 ]
 
 
+DATABASE_CONNECT_TIMEOUT = 2  # seconds; libpq counts anything below 2 as 2
+
+
 def database_from_env() -> dict:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
@@ -153,6 +156,11 @@ def database_from_env() -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+    elif config["ENGINE"].startswith("django.db.backends.postgresql"):
+        # A database that does not answer fails the request in seconds (a branded 503, or a
+        # stale copy from the page cache) instead of holding a worker for libpq's default of
+        # forever. `?connect_timeout=N` in DATABASE_URL overrides it.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     return config
 
 
