@@ -81,16 +81,21 @@ class Scratch:
             self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def require_dump_tools() -> None:
+    """pg_dump and pg_restore for the test database's server; CI fails without them."""
+    major = databases.server_major(connection.settings_dict)
+    for tool in ("pg_dump", "pg_restore"):
+        try:
+            databases.find_tool(tool, major)
+        except databases.ToolMissing as exc:
+            missing_service(str(exc))
+
+
 @pytest.fixture
 def scratch(tmp_path, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if connection.vendor == "postgresql":
-            major = databases.server_major(connection.settings_dict)
-            for tool in ("pg_dump", "pg_restore"):
-                try:
-                    databases.find_tool(tool, major)
-                except databases.ToolMissing as exc:
-                    missing_service(str(exc))
+            require_dump_tools()
         helper = Scratch(tmp_path)
         try:
             yield helper
