@@ -49,10 +49,13 @@ screenshots: env node_modules/.installed ## Write PNGs of the main pages to docs
 bench: env ## Benchmarks on PostgreSQL into bench/RESULTS.md (BENCH=sitemaps runs one)
 	@$(PY) -m bench $(BENCH)
 
+run-prod: env ## The production stack here: gunicorn, worker, PostgreSQL, Redis, Varnish in front
+	@scripts/run-prod
+
 services: ## Start throwaway PostgreSQL, Redis and Varnish on loopback (used by make test)
 	@scripts/services start
 
 clean: ## Remove the environment, the demo database and media
 	rm -rf $(VENV) .uv var node_modules
 
-.PHONY: help env run test lint format assets assets-check screenshots bench services clean
+.PHONY: help env run run-prod test lint format assets assets-check screenshots bench services clean

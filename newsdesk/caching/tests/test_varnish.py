@@ -322,3 +322,56 @@ def test_text_is_stored_gzipped_and_gunzipped_for_clients_without_gzip(varnish, 
     assert plain["X-Cache"] == "HIT", "one stored copy serves both"
     assert gzip.decompress(body) == text and len(body) < len(text) / 2
     assert get(port, path, headers={"Accept-Encoding": "gzip"})[1]["X-Cache"] == "HIT"
+
+
+LEAK_REQUESTS = 1000
+EDITOR = "leak-check-editor"
+
+
+def test_mixed_anonymous_and_signed_in_requests_leak_nothing(varnish, django_db_blocker):
+    """1,000 requests on 8 threads, a quarter of them from a signed-in editor: no anonymous
+    answer carries a cookie or anything of the editor's, no editor's answer is a cached copy."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from newsdesk.articles.models import ArticlePage
+
+    with django_db_blocker.unblock():
+        user = get_user_model().objects.create_superuser(EDITOR, "leaks@example.com", "unused")
+        client = Client()
+        client.force_login(user)
+        editor = {"Cookie": f"sessionid={client.cookies['sessionid'].value}; csrftoken=x"}
+        article = ArticlePage.objects.published().first().url
+    public = ["/", "/world/", "/business/?page=2", article, "/search/?q=harbour", "/feeds/rss/"]
+    private = ["/admin/", "/admin/pages/search/?q=harbour"]
+    rnd = random.Random(9)
+    plan = [
+        (rnd.choice(public + private if signed else public), signed)
+        for signed in (rnd.random() < 0.25 for _ in range(LEAK_REQUESTS))
+    ]
+
+    def fetch(step):
+        path, signed = step
+        return path, signed, *get(varnish["port"], path, headers=editor if signed else None)
+
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(fetch, plan))
+    finally:
+        with django_db_blocker.unblock():
+            user.delete()
+    assert len(answers) == LEAK_REQUESTS
+    leaks = []
+    for path, signed, status, headers, body in answers:
+        if signed:
+            if headers.get("X-Cache") == "HIT" or (path in private and status != 200):
+                leaks.append(("editor got a shared copy or no page", path, status))
+        elif "Set-Cookie" in headers or EDITOR.encode() in body or status >= 500:
+            leaks.append(("reader got an editor's answer", path, status))
+    assert not leaks, leaks[:5]
+    readers = [a for a in answers if not a[1]]
+    assert sum(a[3]["X-Cache"] == "HIT" for a in readers) > len(readers) / 2  # cache in use
+    assert any(EDITOR.encode() in a[4] for a in answers if a[1] and a[0] in private)
