@@ -40,14 +40,16 @@ def publish_forever(section_id: int, article_ids: list[int], rng: random.Random)
                 page.title = f"Kill test {pk}, edition {os.getpid()}.{count}"
                 page.save_revision().publish(user=None)
             say("published")
-        if rng.random() < 0.2:
-            with transaction.atomic():
-                factories.make_article(
-                    section=SectionPage.objects.get(pk=section_id),
-                    headline=f"Kill test new page {os.getpid()}.{count}",
-                    slug=f"{KILL_TEST_SLUG}new-{os.getpid()}-{count}",
-                )
-            say("added")
+            # After any publish, not only after a whole round: a publisher is often killed
+            # before it has been round all the articles once.
+            if rng.random() < 0.2:
+                with transaction.atomic():
+                    factories.make_article(
+                        section=SectionPage.objects.get(pk=section_id),
+                        headline=f"Kill test new page {os.getpid()}.{count}",
+                        slug=f"{KILL_TEST_SLUG}new-{os.getpid()}-{count}",
+                    )
+                say("added")
 
 
 def main() -> None:
