@@ -127,7 +127,11 @@ def keyset_page(paginator: ListingPaginator, *, before: str = "", after: str = "
     moment, pk = parse_cursor(before or after)
     per_page, stories = paginator.per_page, paginator.object_list
     if before:
-        older = Q(first_published_at__lt=moment) | Q(first_published_at=moment, pk__lt=pk)
+        # The first condition alone is what the date index can seek to; with only the OR,
+        # PostgreSQL read every newer story first (0.9 s half-way through a million).
+        older = Q(first_published_at__lte=moment) & (
+            Q(first_published_at__lt=moment) | Q(pk__lt=pk)
+        )
         found = list(stories.filter(older)[: per_page + 1])
         if not found:
             raise Http404("There are no older stories.")
@@ -138,7 +142,7 @@ def keyset_page(paginator: ListingPaginator, *, before: str = "", after: str = "
             older=len(found) > per_page,
             newer=True,
         )
-    newer = Q(first_published_at__gt=moment) | Q(first_published_at=moment, pk__gt=pk)
+    newer = Q(first_published_at__gte=moment) & (Q(first_published_at__gt=moment) | Q(pk__gt=pk))
     found = list(stories.filter(newer).order_by("first_published_at", "pk")[: per_page + 1])
     if len(found) <= per_page:
         return None

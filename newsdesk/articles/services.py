@@ -51,7 +51,9 @@ def front_page(*, home: HomePage) -> dict:
         if section.live and path.startswith(home.path) and section.depth == home.depth + 1
     ]
     rail_articles = attach_sections(
-        pool.exclude(pk__in=shown).newest_per_parent(RAIL_SIZE).order_by("-first_published_at")
+        pool.exclude(pk__in=shown)
+        .newest_in_each(sections, RAIL_SIZE)
+        .order_by("-first_published_at")
     )
     rails = [
         (section, [a for a in rail_articles if a.section == section][:RAIL_SIZE])

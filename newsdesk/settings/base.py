@@ -186,7 +186,12 @@ def cache_settings(redis_url: str) -> dict:
     """
     if not redis_url:
         return {
-            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            # Fragments: one per month of the archive for the sitemaps, related stories per
+            # article...: Django's default of 300 entries would evict them in turn.
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "OPTIONS": {"MAX_ENTRIES": 5000},
+            },
             "pages": {
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                 "LOCATION": "pages",

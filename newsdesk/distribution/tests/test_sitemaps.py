@@ -459,7 +459,9 @@ def test_responses_are_public_and_set_no_cookies(client):
     assert client.post("/sitemap.xml").status_code == 405
 
 
-def test_query_counts_do_not_grow_with_the_number_of_urls(client):
+def test_query_counts_do_not_grow_with_the_number_of_urls(
+    client, django_capture_on_commit_callbacks
+):
     people = list(PersonPage.objects.all()[:2])
     newest = ArticlePage.objects.published().order_by("-first_published_at").first()
     start = timezone.localtime(newest.first_published_at).replace(day=1, hour=0, minute=0, second=0)
@@ -477,6 +479,16 @@ def test_query_counts_do_not_grow_with_the_number_of_urls(client):
         return result
 
     before = counts()
+    # Committed, as an editor's publish is: the purges go out and the month's summary can be
+    # cached again (while a purge is pending, the cache rebuilds it on every request).
+    with django_capture_on_commit_callbacks(execute=True):
+        add_extra_dispatches(people, start, newest)
+    after = counts()
+    assert after == before, (before, after)
+    assert max(before.values()) <= 8, before
+
+
+def add_extra_dispatches(people, start, newest):
     for n in range(6):
         image = factories.make_image(title=f"Extra {n}", size=(320, 180))
         image.get_rendition(queries.IMAGE_RENDITION)
@@ -487,6 +499,3 @@ def test_query_counts_do_not_grow_with_the_number_of_urls(client):
             updated_at=factories.hours_ago(0.1),
             published_at=max(start, newest.first_published_at - timedelta(minutes=n + 1)),
         )
-    after = counts()
-    assert after == before, (before, after)
-    assert max(before.values()) <= 8, before
