@@ -8,13 +8,13 @@
 Other paths pass straight through, so public pages never read the session here.
 """
 
-from functools import cached_property
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+
+from newsdesk.core.middleware import PRIVATE_PREFIXES
 
 from . import twofactor
 
@@ -36,12 +36,10 @@ class TwoFactorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    @cached_property
-    def admin_prefixes(self) -> tuple[str, ...]:
-        return (reverse("wagtailadmin_home"), reverse("admin:index"))
-
     def __call__(self, request):
-        if request.path_info.startswith(self.admin_prefixes):
+        # The admins' fixed prefixes, as the cache middleware knows them: reversing them
+        # failed under a URLconf without the admin (and cost a lookup per request).
+        if request.path_info.startswith(PRIVATE_PREFIXES):
             refused = self.check(request)
             if refused:
                 return refused
