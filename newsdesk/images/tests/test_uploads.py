@@ -107,3 +107,24 @@ def test_an_imported_animation_meets_the_same_limits():
     with pytest.raises(ValidationError, match="600 frames"):
         upsert_image(source="test", source_id="loop", file=animation(600), filename="loop.gif")
     assert not ImportedItem.objects.filter(source="test").exists()
+
+
+def test_readers_cannot_ask_for_renditions_of_their_choosing(client):
+    """Renditions come only from the templates' fixed sizes: no URL makes one on request
+    (Wagtail's dynamic serve view is not mounted), so nobody can fill the disk or the CPU
+    with sizes of their choosing. The admin's preview of a size needs a sign-in."""
+    from django.urls import get_resolver
+    from wagtail.images.views.serve import ServeView
+
+    def views(resolver):
+        for pattern in resolver.url_patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from views(pattern)
+            else:
+                yield getattr(pattern.callback, "view_class", pattern.callback)
+
+    assert ServeView not in set(views(get_resolver()))
+    image = get_image_model().objects.first()
+    assert client.get(f"/images/x/{image.pk}/fill-9000x9000/").status_code == 404
+    preview = client.get(f"/admin/images/{image.pk}/preview/fill-9000x9000/")
+    assert preview.status_code == 302 and "/admin/login/" in preview["Location"]
