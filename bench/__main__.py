@@ -21,6 +21,7 @@ MODULES = (
     "bench.publish",
     "bench.scale",
     "bench.wxr_import",
+    "bench.load",
 )
 
 

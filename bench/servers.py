@@ -123,15 +123,18 @@ def newsdesk(name: str, **env: str):
 
 
 @contextmanager
-def varnish(backend_port: int):
-    """varnishd with the deployed VCL, its backend pointed at `backend_port`. Yields its port."""
+def varnish(backend_port: int, *, port: int | None = None):
+    """varnishd with the deployed VCL, its backend pointed at `backend_port`. Yields its port.
+
+    `port` lets a backend started first know where to send its purges (VARNISH_URL).
+    """
     varnishd = program("varnishd", hint="apt-get install varnish")
     workdir = Path(tempfile.mkdtemp(prefix="newsdesk-bench-varnish-"))
     workdir.chmod(0o755)  # varnishd drops to its own user, which must read the VCL
     try:
         vcl = re.sub(r'\.port = "\d+";', f'.port = "{backend_port}";', VCL.read_text(), count=1)
         (workdir / "default.vcl").write_text(vcl)
-        port = free_port()
+        port = port or free_port()
         command = [
             varnishd, "-F", "-a", f"127.0.0.1:{port}", "-f", str(workdir / "default.vcl"),
             "-s", "malloc,256m", "-n", str(workdir / "state"),
