@@ -13,7 +13,9 @@ The side-by-side benchmarks start their own servers on free loopback ports (``se
 ``throughput`` (wrk against Newsdesk's page cache in gunicorn, Varnish, nginx serving the same
 bytes and a stock Wagtail site from PyPI built once in ``var/bench/stock-wagtail``, see
 ``peer.py``), ``firstview`` (bytes of a first visit), ``lighthouse`` (npm's lighthouse in
-``var/bench/lighthouse`` driving the system Chromium) and ``publish`` (publish-to-visible).
+``var/bench/lighthouse`` driving the system Chromium), ``publish`` (publish-to-visible) and
+``load`` (locust's readers, searchers, commenters and editors on the production stack, see
+``load.py``).
 They need wrk, varnishd, nginx (``apt-get install wrk varnish nginx-light``), Redis, Node and
 Chromium, and say which is missing. ``BENCH_DURATION=2`` shortens each wrk run (default 10 s)
 and ``BENCH_ROUNDS=1`` measures once instead of three times.
