@@ -21,8 +21,13 @@ renders it again while others get the stale copy for `stale-while-revalidate`; w
 fails (5xx) a copy younger than `stale-if-error` is served instead, unless it was taken down
 (a hard purge).
 Responses say `X-Cache: HIT`, `MISS` or `STALE`; hits carry `Age`.
+
+Text is stored gzipped as well (once, when stored) and sent gzipped to clients that accept
+it, with `Vary: Accept-Encoding` and a weak ETag: `make run` and app servers without a proxy
+in front send an article in about a fifth of its bytes. Varnish compresses on its own.
 """
 
+import gzip
 import hashlib
 import logging
 import re
@@ -57,6 +62,9 @@ NOT_MODIFIED_HEADERS = frozenset(
     }
 )
 ENCODINGS = frozenset({"br", "gzip", "zstd", "deflate"})
+COMPRESSIBLE = ("text/", "application/xml", "application/json", "application/rss+xml",
+                "application/atom+xml", "application/javascript")  # fmt: skip
+COMPRESS_FROM = 860  # bytes: below, gzip's header costs more than it saves
 LOCK_SECONDS = 30
 DIRECTIVE = re.compile(r"([a-z-]+)(?:=\"?(\d+))?")
 
@@ -73,6 +81,7 @@ class Entry(NamedTuple):
     mark: Mark
     etag: str
     last_modified: str
+    gzipped: bytes | None = None  # the body gzipped, for text worth compressing
 
 
 class Varies(NamedTuple):
@@ -206,6 +215,8 @@ class PageCache:
         return start
 
     def serve(self, entry: Entry, environ, start_response, label: str, now: float):
+        if entry.gzipped is not None and "gzip" in encodings(environ).split(","):
+            entry = gzipped_variant(entry)
         headers = [*entry.headers, ("X-Cache", label)]
         if label != "MISS":
             headers.append(("Age", str(max(0, int(now - entry.stored)))))
@@ -272,6 +283,9 @@ class PageCache:
             for name, value in headers
             if name.lower() not in NOT_STORED_HEADERS and name.lower() != "content-length"
         ]
+        compress = compressible(values, body)
+        if compress:
+            kept = with_vary(kept, "Accept-Encoding")
         entry = Entry(
             status=status,
             headers=[*kept, ("Content-Length", str(len(body)))],
@@ -284,6 +298,7 @@ class PageCache:
             mark=mark,
             etag=values.get("etag", ""),
             last_modified=values.get("last-modified", ""),
+            gzipped=gzip.compress(body, compresslevel=6, mtime=0) if compress else None,
         )
         try:
             store.prepare(entry.tags, mark)
@@ -367,3 +382,30 @@ def wrap(app):
     if settings.PAGE_CACHE:
         app = PageCache(app)
     return health(app)
+
+
+def compressible(values: dict[str, str], body: bytes) -> bool:
+    """Text worth gzipping that Django did not encode or vary on Accept-Encoding itself."""
+    return (
+        len(body) >= COMPRESS_FROM
+        and values.get("content-type", "").startswith(COMPRESSIBLE)
+        and "content-encoding" not in values
+        and "accept-encoding" not in values.get("vary", "").lower()
+    )
+
+
+def with_vary(headers: list[tuple[str, str]], field: str) -> list[tuple[str, str]]:
+    values = [v for n, v in headers if n.lower() == "vary"]
+    vary = ", ".join([*values, field]) if values else field
+    return [(n, v) for n, v in headers if n.lower() != "vary"] + [("Vary", vary)]
+
+
+def gzipped_variant(entry: Entry) -> Entry:
+    """The entry as sent gzipped: its own length, and a weak ETag (the same page, other bytes)."""
+    replaced = {"content-length", "etag"}
+    headers = [(n, v) for n, v in entry.headers if n.lower() not in replaced]
+    headers += [("Content-Encoding", "gzip"), ("Content-Length", str(len(entry.gzipped)))]
+    etag = f"W/{entry.etag.removeprefix('W/')}" if entry.etag else ""
+    if etag:
+        headers.append(("ETag", etag))
+    return entry._replace(headers=headers, body=entry.gzipped, etag=etag)

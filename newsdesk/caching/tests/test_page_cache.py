@@ -36,6 +36,31 @@ def test_a_hit_runs_neither_django_nor_a_query(stack):
     assert "section-" in second.headers["X-Cache-Tags"]
 
 
+def test_text_is_stored_once_and_sent_gzipped_to_clients_that_take_it(stack):
+    import gzip
+
+    plain = call(stack, "/world/")
+    zipped = call(stack, "/world/", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped.cache == "HIT" and stack.django.calls == 1  # one copy serves both
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.body) == plain.body
+    assert len(zipped.body) < len(plain.body) / 3
+    assert zipped.headers["Content-Length"] == str(len(zipped.body))
+    assert (
+        "Accept-Encoding" in plain.headers["Vary"] and "Accept-Encoding" in zipped.headers["Vary"]
+    )
+    assert "Content-Encoding" not in plain.headers
+    assert zipped.headers["ETag"] == f"W/{plain.headers['ETag']}"
+    again = call(
+        stack,
+        "/world/",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]},
+    )
+    assert again.status == 304
+    refused = call(stack, "/world/", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert refused.body == plain.body
+
+
 def test_keys_keep_scheme_host_and_query_apart(stack, settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     app = PageCache(stack.django)  # reads the proxy header setting when built
