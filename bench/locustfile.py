@@ -147,7 +147,9 @@ class Commenter(FastHttpUser):
             if response.status_code == 302 and "comment=" in response.headers.get("Location", ""):
                 response.success()
             else:
-                response.failure(f"comment not accepted: {response.status_code}")
+                said = re.search(r'role="alert">([^<]*)<', response.text or "")
+                why = unescape(said.group(1)) if said else ""
+                response.failure(f"comment not accepted: {response.status_code} {why}".strip())
 
 
 class Editor(HttpUser):
@@ -155,21 +157,21 @@ class Editor(HttpUser):
 
     weight = 2
     wait_time = between(5, 15)
-    host = PLAN["backend"]
+    admin = PLAN["backend"]  # absolute URLs: locust's --host (Varnish) is for the others
 
     def on_start(self):
         self.rng = random.Random(next(SEEDS))  # noqa: S311
-        page = self.client.get("/admin/login/", name="editor: sign-in form")
+        page = self.client.get(self.admin + "/admin/login/", name="editor: sign-in form")
         self.plain_cookies()
         with self.client.post(
-            "/admin/login/",
+            self.admin + "/admin/login/",
             data={
                 "csrfmiddlewaretoken": self.csrf(page.text),
                 "username": PLAN["editor"][0],
                 "password": PLAN["editor"][1],
                 "next": "/admin/",
             },
-            headers={"Referer": self.host + "/admin/login/"},
+            headers={"Referer": self.admin + "/admin/login/"},
             name="editor: sign in",
             catch_response=True,
         ) as response:
@@ -190,14 +192,16 @@ class Editor(HttpUser):
     @task
     def publish(self):
         article = self.rng.choice(PLAN["editable"])
-        self.client.get("/admin/", name="editor: dashboard")
-        self.client.get(f"/admin/pages/{article}/edit/", name="editor: edit view")
-        confirm = f"/admin/bulk/wagtailcore/page/publish/?id={article}&next=/admin/"
+        self.plain_cookies()
+        self.client.get(self.admin + "/admin/", name="editor: dashboard")
+        self.client.get(f"{self.admin}/admin/pages/{article}/edit/", name="editor: edit view")
+        confirm = f"{self.admin}/admin/bulk/wagtailcore/page/publish/?id={article}&next=/admin/"
         page = self.client.get(confirm, name="editor: publish (confirm)")
+        self.plain_cookies()  # a response may have set the CSRF cookie again, Secure
         with self.client.post(
             confirm,
             data={"csrfmiddlewaretoken": self.csrf(page.text)},
-            headers={"Referer": self.host + confirm},
+            headers={"Referer": confirm},
             allow_redirects=False,
             name="editor: publish",
             catch_response=True,
@@ -205,4 +209,5 @@ class Editor(HttpUser):
             if response.status_code == 302:
                 response.success()
             else:
-                response.failure(f"publish not done: {response.status_code}")
+                csrf = " (CSRF)" if "CSRF" in (response.text or "") else ""
+                response.failure(f"publish not done: {response.status_code}{csrf}")
