@@ -15,11 +15,10 @@ from wagtail.models import Site
 
 from newsdesk.analytics.demo import load_demo_views
 from newsdesk.articles.models import ArticlePage, HomePage, HomePageTopStory, SectionPage
-from newsdesk.articles.queries import CARD_RENDITIONS, LEAD_RENDITIONS
 from newsdesk.comments.services import comment_store
 from newsdesk.corrections.demo import load_demo_notes
-from newsdesk.distribution.metadata.images import RATIO_RENDITIONS, SOCIAL_RENDITION
 from newsdesk.distribution.models import Distribution
+from newsdesk.images.tasks import article_renditions
 from newsdesk.newsroom.demo import (  # noqa: F401
     DEMO_PASSWORD,
     create_demo_users,
@@ -218,9 +217,7 @@ def prepare_renditions(articles: list[ArticlePage]) -> None:
     """Make the story-card, lead and sharing renditions now, so the first visit is fast."""
     for article in articles:
         if article.lead_image:
-            article.lead_image.get_renditions(
-                *CARD_RENDITIONS, *LEAD_RENDITIONS, SOCIAL_RENDITION, *RATIO_RENDITIONS
-            )
+            article.lead_image.get_renditions(*article_renditions())
 
 
 def load_reader_voice(articles: dict[str, ArticlePage], content_dir: Path = CONTENT_DIR):

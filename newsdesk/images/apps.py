@@ -5,3 +5,8 @@ class ImagesConfig(AppConfig):
     name = "newsdesk.images"
     label = "images"
     verbose_name = "Images"
+
+    def ready(self):
+        from . import tasks
+
+        tasks.connect()
