@@ -101,23 +101,36 @@ def newsdesk_env(**extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def newsdesk(name: str, **env: str):
-    """Newsdesk's WSGI application (page cache included) in gunicorn, as `make run` serves it.
+def newsdesk(name: str, *, server: str = "gunicorn", **env: str):
+    """Newsdesk's WSGI application (page cache included) in gunicorn or granian, as
+    `make run` serves it (`serve_site --server`), with the same workers and threads.
 
     The access log is off: `make run` prints it to the terminal, which no production server
     does and which would cost every request a write.
     """
     port = free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [
-        str(gunicorn),
-        "newsdesk.wsgi:application",
-        f"--bind=127.0.0.1:{port}",
-        f"--workers={WORKERS}",
-        f"--threads={THREADS}",
-        "--graceful-timeout=5",
-        "--no-control-socket",  # one per user by default: two servers would share it
-    ]
+    binary = str(Path(sys.executable).with_name(server))
+    if server == "granian":
+        command = [
+            binary,
+            "--interface=wsgi",
+            "--host=127.0.0.1",
+            f"--port={port}",
+            f"--workers={WORKERS}",
+            f"--blocking-threads={THREADS}",
+            "--no-access-log",
+            "newsdesk.wsgi:application",
+        ]
+    else:
+        command = [
+            binary,
+            "newsdesk.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={WORKERS}",
+            f"--threads={THREADS}",
+            "--graceful-timeout=5",
+            "--no-control-socket",  # one per user by default: two servers would share it
+        ]
     with process(name, command, port=port, env=newsdesk_env(**env), cwd=ROOT, ready="/healthz"):
         yield port
 

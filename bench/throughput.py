@@ -3,8 +3,9 @@
 Four systems on this machine, one after another in one run, under the same wrk load (see
 wrk.py), on home, a section, the long article (pages.py) and the site feed:
 
-- Newsdesk embedded default: gunicorn as `make run` starts it, the in-process page cache
-  answering hits (newsdesk/caching/wsgi.py);
+- Newsdesk embedded default: granian as `make run` starts it, the in-process page cache
+  answering hits (newsdesk/caching/wsgi.py); and the same in gunicorn, to choose between
+  them by measurement;
 - Newsdesk production stack: Varnish with deploy/varnish/default.vcl in front of gunicorn,
   whose page cache is in Redis;
 - nginx serving the bytes those pages just answered with, as static files: the limit;
@@ -21,14 +22,17 @@ from . import peer, servers, wrk
 from .harness import Context, Report, Table, benchmark, ms
 from .pages import article_text, pages
 
-EMBEDDED = "Newsdesk embedded (page cache hit)"
+EMBEDDED = "Newsdesk embedded, granian (page cache hit)"
+EMBEDDED_GUNICORN = "Newsdesk embedded, gunicorn (page cache hit)"
 VARNISH = "Newsdesk production (Varnish hit)"
 NGINX = "nginx static file"
 STOCK = "stock Wagtail 8 (no cache)"
-FLOOR = "gunicorn floor: /healthz"
+FLOOR = "granian floor: /healthz"
+FLOOR_GUNICORN = "gunicorn floor: /healthz"
 TARGETS = [  # (what, faster, slower, at least)
     ("embedded / stock Wagtail", EMBEDDED, STOCK, 30.0),
     ("embedded / nginx", EMBEDDED, NGINX, 0.25),
+    ("embedded in gunicorn / nginx", EMBEDDED_GUNICORN, NGINX, 0.25),
     ("Varnish / nginx", VARNISH, NGINX, 0.9),
 ]
 WARM_UP = 1  # second of load before each measured run: every worker's cache fills
@@ -86,16 +90,19 @@ def throughput(context: Context) -> Report:
     results: dict[tuple[str, str], list[wrk.Result]] = {}
     results_in_process: dict[str, tuple[float, str]] = {}
     with ExitStack() as stack:
-        context.log("  starting gunicorn (twice), Varnish, nginx and the stock site")
-        embedded = stack.enter_context(servers.newsdesk("newsdesk-embedded"))
+        context.log("  starting granian, gunicorn (twice), Varnish, nginx and the stock site")
+        embedded = stack.enter_context(servers.newsdesk("newsdesk-embedded", server="granian"))
+        embedded_gunicorn = stack.enter_context(servers.newsdesk("newsdesk-embedded-gunicorn"))
         app = stack.enter_context(
             servers.newsdesk("newsdesk-production", REDIS_URL=servers.redis_url())
         )
         varnish = stack.enter_context(servers.varnish(app))
         saved = {path: prime(embedded, path, cached=True) for _, path in paths}
         for _, path in paths:
+            prime(embedded_gunicorn, path, cached=True)
+        for _, path in paths:
             prime(varnish, path, cached=True)
-        systems = {EMBEDDED: embedded, VARNISH: varnish}
+        systems = {EMBEDDED: embedded, EMBEDDED_GUNICORN: embedded_gunicorn, VARNISH: varnish}
         try:
             systems[NGINX] = stack.enter_context(servers.nginx(saved))
         except servers.Missing as error:
@@ -113,7 +120,7 @@ def throughput(context: Context) -> Report:
                     if target is None:
                         continue
                     context.log(f"  round {round_}, {kind}: {system} {target}")
-                    if system in (EMBEDDED, VARNISH):
+                    if system in (EMBEDDED, EMBEDDED_GUNICORN, VARNISH):
                         # Copies live s-maxage (5 min): one may have expired since the last
                         # round, and a miss under load would be timed as the cache's.
                         servers.warm(port, target)
@@ -122,10 +129,13 @@ def throughput(context: Context) -> Report:
                 if kind == "article":
                     context.log(f"  round {round_}, {kind}: {FLOOR}")
                     results.setdefault((kind, FLOOR), []).append(wrk.run(embedded, "/healthz"))
+                    floor = wrk.run(embedded_gunicorn, "/healthz")
+                    results.setdefault((kind, FLOOR_GUNICORN), []).append(floor)
         for kind, path in paths:
             rate, label = in_process(path)
             results_in_process[kind] = (rate, label)
-        for system, port in ((EMBEDDED, embedded), (VARNISH, varnish)):
+        for system, port in ((EMBEDDED, embedded), (EMBEDDED_GUNICORN, embedded_gunicorn),
+                             (VARNISH, varnish)):  # fmt: skip
             counted = hits(port, paths[2][1])
             if counted < 10:
                 notes.append(f"{system}: only {counted} of 10 article GETs after the run hit.")
@@ -144,16 +154,16 @@ def throughput(context: Context) -> Report:
         limit = statistics.median(r.requests_per_second for r in nginx)
         hit = statistics.median(r.requests_per_second for r in embedded)
         found.notes.append(
-            f"gunicorn alone answers {rate / limit:.2f}x nginx's article rate, and the page "
+            f"granian alone answers {rate / limit:.2f}x nginx's article rate, and the page "
             f"cache's hits keep {hit / rate:.0%} of that floor"
             + (
-                ": behind gunicorn on this machine no page cache can meet the embedded target "
+                ": behind granian on this machine no page cache can meet the embedded target "
                 "of 0.25x."
                 if rate / limit < 0.25
                 else "."
             )
             + " The cache's own cost is the in-process table: a hit without HTTP, against a "
-            "request through gunicorn."
+            "request through the server."
         )
     return found
 
@@ -170,7 +180,7 @@ def report(paths, rounds, notes, *, words: int, saved: dict[str, bytes]) -> Repo
         ["page", "system", "requests/s", "rounds' range", "p50", "p99", "requests", "errors"]
     )
     for kind, path in paths:
-        for system in (EMBEDDED, VARNISH, NGINX, STOCK, FLOOR):
+        for system in (EMBEDDED, EMBEDDED_GUNICORN, VARNISH, NGINX, STOCK, FLOOR, FLOOR_GUNICORN):
             result = results.get((kind, system))
             if result is None:
                 continue
@@ -204,8 +214,9 @@ def report(paths, rounds, notes, *, words: int, saved: dict[str, bytes]) -> Repo
         f"{wrk.rounds()} rounds (BENCH_ROUNDS), each page by page with the systems one after "
         "another, the cached ones first made steady hits again (copies live 5 minutes); the row is the round with the median requests/s, ratios are between those "
         "medians; errors are summed over the rounds (wrk counts a request over 2 s as one).",
-        f"gunicorn: {servers.WORKERS} workers x {servers.THREADS} threads (gthread) for Newsdesk "
-        "and the stock site alike, as `make run` starts it but without the access log; "
+        f"granian and gunicorn: {servers.WORKERS} workers x {servers.THREADS} threads (granian's "
+        "blocking threads, gunicorn's gthread) for Newsdesk, gunicorn for the stock site, as "
+        "`make run` starts them but without the access log; "
         f"nginx: {servers.WORKERS} workers, access log off, sendfile.",
         "Newsdesk embedded = the in-process page cache (LocMem in each worker, purge marks in a "
         "shared file), the production settings (newsdesk/settings/bench.py) on the bench "
@@ -217,10 +228,10 @@ def report(paths, rounds, notes, *, words: int, saved: dict[str, bytes]) -> Repo
         f"site has one page, so it is measured on the article only: the same headline, "
         f"standfirst and {words:,} words of body as the Newsdesk article, in the stock "
         "base.html (`wagtail start`, production settings, SQLite, no cache).",
-        f"{FLOOR}: the same gunicorn as the embedded row answering a 3-byte response before "
-        "the page cache and Django (newsdesk/caching/wsgi.py `health`): the most any "
-        "application behind gunicorn can do here. When a cache hit comes close to it, the "
-        "cost is gunicorn's, not the cache's.",
+        "Floors: the same granian and gunicorn as the embedded rows answering a 3-byte "
+        "response before the page cache and Django (newsdesk/caching/wsgi.py `health`): the "
+        "most any application behind that server can do here. When a cache hit comes close "
+        "to it, the cost is the server's, not the cache's.",
         *notes,
     ]
     return Report(tables=[table, ratios], notes=notes)
