@@ -7,6 +7,7 @@ Production grows onto PostgreSQL and Redis by setting DATABASE_URL and REDIS_URL
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -275,8 +276,48 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 # Where `manage.py backup` writes its archives unless told otherwise (docs/deployment.md).
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or DATA_DIR / "backups")
+
+
+def media_storage_from_env() -> tuple[dict, list[str]]:
+    """Local media under DATA_DIR, or an S3-compatible bucket when S3_BUCKET is set.
+
+    Returns the default storage and the origins its public URLs come from (for img-src).
+    Media are public: plain URLs without signatures, so pages and the CDN can cache them.
+    """
+    bucket = os.environ.get("S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}, []
+    endpoint = os.environ.get("S3_ENDPOINT_URL") or None
+    region = os.environ.get("S3_REGION") or None
+    domain = os.environ.get("S3_CUSTOM_DOMAIN") or None
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint,
+        "region_name": region,
+        # Empty: boto3 finds credentials itself (AWS_* variables, an instance role).
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+        "custom_domain": domain,
+        "location": os.environ.get("S3_PREFIX", ""),
+        "querystring_auth": False,
+        "default_acl": None,  # the bucket's policy makes media public, not per-object ACLs
+        "file_overwrite": False,  # an upload never replaces another file of the same name
+        # Path-style URLs on a custom endpoint (MinIO and most S3-compatible services).
+        "addressing_style": "path" if endpoint else None,
+    }
+    if domain:
+        origin = f"https://{domain.split('/')[0]}"
+    elif endpoint:
+        parts = urlsplit(endpoint)
+        origin = f"{parts.scheme}://{parts.netloc}"
+    else:
+        origin = f"https://{bucket}.s3.{region or 'us-east-1'}.amazonaws.com"
+    return {"BACKEND": "newsdesk.core.media_storage.MediaStorage", "OPTIONS": options}, [origin]
+
+
+MEDIA_STORAGE, MEDIA_ORIGINS = media_storage_from_env()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -299,7 +340,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
     "frame-src": EMBED_FRAME_SOURCES,
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
