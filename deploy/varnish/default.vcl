@@ -123,8 +123,9 @@ sub vcl_backend_response {
         set beresp.uncacheable = true;
         return (deliver);
     }
-    # The application sends text uncompressed: store it gzipped (a third of the memory) and
-    # send it so; Varnish gunzips on delivery for the rare client that does not accept gzip.
+    # Text the application sends uncompressed (its page cache sends stored pages gzipped
+    # already): store it gzipped (a third of the memory) and send it so; Varnish gunzips on
+    # delivery for the rare client that does not accept gzip.
     if (!beresp.http.Content-Encoding && beresp.http.Content-Type ~ "(?i)^(text/|application/(([a-z.+-]*\+)?(xml|json)|javascript)|image/svg\+xml)") {
         set beresp.do_gzip = true;
     }
