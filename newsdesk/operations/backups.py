@@ -8,6 +8,10 @@ media file into `newsdesk-<UTC time>.tar` with a manifest of sizes and SHA-256 c
 archive is refused, naming the file, before the database or the media are touched. Then the
 database is replaced (SQLite in one transaction, PostgreSQL by pg_restore in one transaction)
 and the media folder is swapped for the archive's by two renames.
+
+Media on object storage (S3_BUCKET, docs/deployment.md) are not copied into the archive nor
+restored: they stay in the bucket, whose versioning keeps earlier and deleted files, and the
+database restored refers to them by the same names.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections
 
 from . import databases
@@ -40,6 +45,15 @@ class Plan:
     database: str
     vendor: str
     media_root: Path
+    media_bucket: str = ""  # media on object storage: not in the archive
+
+
+def media_bucket() -> str:
+    """The bucket the media live in, or "" when they are files under MEDIA_ROOT."""
+    storage = storages["default"]
+    if isinstance(storage, FileSystemStorage):
+        return ""
+    return getattr(storage, "bucket_name", "") or type(storage).__name__
 
 
 def quiet(line: str) -> None:
@@ -58,7 +72,10 @@ def plan(*, using: str = "default") -> Plan:
     except databases.DatabaseError as exc:
         raise BackupError(str(exc)) from exc
     return Plan(
-        database=str(settings_dict["NAME"]), vendor=vendor, media_root=Path(settings.MEDIA_ROOT)
+        database=str(settings_dict["NAME"]),
+        vendor=vendor,
+        media_root=Path(settings.MEDIA_ROOT),
+        media_bucket=media_bucket(),
     )
 
 
@@ -86,7 +103,9 @@ def backup(
             with tarfile.open(partial, "w:") as tar:
                 writer = ArchiveWriter(tar)
                 writer.add_file(dump, f"{DATABASE_DIR}/{dump_name}")
-                if target.media_root.is_dir():
+                if target.media_bucket:
+                    progress(f"Media live in the bucket {target.media_bucket}: not archived")
+                elif target.media_root.is_dir():
                     progress(f"Adding media from {target.media_root}")
                     for count, _name in enumerate(writer.add_tree(target.media_root, MEDIA_DIR), 1):
                         if count % 500 == 0:
@@ -151,8 +170,11 @@ def restore(
             databases.load(settings_dict=connections[using].settings_dict, source=dump)
         except databases.DatabaseError as exc:
             raise BackupError(f"{exc} The media folder was not touched.") from exc
-        progress(f"Restoring media into {media_root}")
-        swap_media(staging / MEDIA_DIR, media_root, scratch=staging)
+        if target.media_bucket:
+            progress(f"Media live in the bucket {target.media_bucket}: left as they are")
+        else:
+            progress(f"Restoring media into {media_root}")
+            swap_media(staging / MEDIA_DIR, media_root, scratch=staging)
     return manifest
 
 

@@ -2,6 +2,7 @@
 
 The archive (newsdesk-<UTC time>.tar) holds a manifest with each file's size and SHA-256, which
 `manage.py restore` checks before restoring. Safe to run while the site serves readers.
+Media in an S3 bucket (S3_BUCKET) are not archived: the bucket's versioning keeps them.
 """
 
 from pathlib import Path
@@ -31,9 +32,14 @@ class Command(BaseCommand):
         try:
             if dry_run:
                 target = plan()
+                media = (
+                    f"not the media (they live in the bucket {target.media_bucket})"
+                    if target.media_bucket
+                    else f"the media in {target.media_root}"
+                )
                 self.stdout.write(
-                    f"Would back up the {target.vendor} database {target.database} and the "
-                    f"media in {target.media_root} into {output}/."
+                    f"Would back up the {target.vendor} database {target.database} and "
+                    f"{media} into {output}/."
                 )
                 return
             path = backup(

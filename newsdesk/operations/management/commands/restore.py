@@ -3,7 +3,8 @@
 Every file is checked against the archive's manifest first: a damaged archive is refused,
 naming the file, and nothing is touched. Then the configured database is replaced by the
 archive's (SQLite file, or pg_restore --clean into the PostgreSQL database) and the media folder
-by the archive's media. Stop the web servers and the worker first.
+by the archive's media (media on object storage stay in the bucket). Stop the web servers and
+the worker first.
 """
 
 from pathlib import Path
@@ -52,8 +53,13 @@ class Command(BaseCommand):
             )
 
     def confirmed(self, target) -> bool:
+        media = (
+            f"leaves the media in the bucket {target.media_bucket} as they are"
+            if target.media_bucket
+            else f"replaces the media in {target.media_root}"
+        )
         answer = input(
-            f"This replaces the {target.vendor} database {target.database} and the media in "
-            f"{target.media_root}. Type 'yes' to go on: "
+            f"This replaces the {target.vendor} database {target.database} and {media}. "
+            "Type 'yes' to go on: "
         )
         return answer.strip().lower() == "yes"
