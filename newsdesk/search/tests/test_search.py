@@ -391,6 +391,26 @@ def test_postgresql_matches_through_the_gin_indexes(client):
     assert '"title" || ' not in sql
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+def test_postgresql_planner_settings_are_put_back_after_a_search(client):
+    """The candidates are planned without sequential scans or parallel workers; inside a
+    caller's transaction (as here), the settings are put back for what follows."""
+
+    def settings():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_seqscan'), "
+                "current_setting('max_parallel_workers_per_gather')"
+            )
+            return cursor.fetchone()
+
+    before = settings()
+    with CaptureQueriesContext(connection) as queries:
+        search(client, q="water")
+    assert any("set_config('enable_seqscan', 'off'" in q["sql"] for q in queries)
+    assert settings() == before
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's backend")
 @pytest.mark.parametrize("walk_cost", [0, 10**9], ids=["walk the dates", "ids from the index"])
 def test_postgresql_ranks_and_counts_the_newest_matches_and_older_headline_matches(
