@@ -1,6 +1,9 @@
 """Helpers the tests share that are not fixtures."""
 
 import os
+import signal
+import socket
+import subprocess
 from typing import NoReturn
 
 import pytest
@@ -22,3 +25,23 @@ def missing_service(message: str) -> NoReturn:
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stop_group(process: subprocess.Popen, *, timeout: float = 20) -> None:
+    """TERM a child started in its own process group (a server and its workers), KILL it if
+    it lingers."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -11,7 +11,6 @@ import http.client
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -24,7 +23,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
 from newsdesk.caching.wsgi import health
-from newsdesk.core.testing import missing_service
+from newsdesk.core.testing import free_port, missing_service
 
 pytestmark = pytest.mark.live
 
@@ -74,12 +73,6 @@ class Backend:
 class Quiet(WSGIRequestHandler):
     def log_message(self, *args):
         pass
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,12 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from newsdesk.core.testing import missing_service
+from newsdesk.core.testing import free_port, missing_service
 
 
 def pg_bin() -> Path:
@@ -34,12 +33,6 @@ def pg_bin() -> Path:
         if (folder / "initdb").is_file() and (folder / "pg_ctl").is_file():
             return folder
     missing_service("PostgreSQL's initdb and pg_ctl were not found (apt-get install postgresql).")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def children_of(pid: int) -> list[int]:

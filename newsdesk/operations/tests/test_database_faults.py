@@ -23,7 +23,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -41,11 +40,12 @@ from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
+from newsdesk.core.testing import free_port, stop_group
 from newsdesk.operations import databases
 from newsdesk.publishing.tests.test_atomic import EditForm
 
 from .conftest import pointed_at, require_dump_tools
-from .pgcluster import Cluster, children_of, free_port
+from .pgcluster import Cluster, children_of
 
 DATABASE = "newsdesk"
 EDITOR, PASSWORD = "outage-editor", secrets.token_urlsafe(16)
@@ -224,13 +224,7 @@ def site(cluster, django_db_blocker):
             pytest.fail("gunicorn did not answer /healthz within a minute:\n" + log.read_text())
         yield served
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_group(process)
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

@@ -26,7 +26,7 @@ from wagtail.images import get_image_model
 
 from newsdesk.articles.models import ArticlePage
 from newsdesk.core.media_storage import IMMUTABLE, REPLACEABLE
-from newsdesk.core.testing import missing_service
+from newsdesk.core.testing import free_port, missing_service
 from newsdesk.demo import factories
 from newsdesk.images.tests.test_uploads import animation, picture
 from newsdesk.importers.services import upsert_image
@@ -37,12 +37,6 @@ from newsdesk.settings.base import media_storage_from_env
 from .conftest import pointed_at
 
 REGION = "us-east-1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import pytest
 from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
 
+from newsdesk.core.testing import free_port
 from newsdesk.core.views import database_unavailable
 
 from .conftest import pointed_at
-from .pgcluster import free_port
 
 
 @pytest.fixture
