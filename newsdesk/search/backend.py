@@ -60,6 +60,7 @@ def weighted_sqlite_backend_class():
 # older headline matches when ranking by relevance; models opt in with `search_newest_first`.
 RESULTS_CAP = 500
 HEADLINE_CANDIDATES = 100
+LOOSE = 2  # a phrase re-checks twice the matches it needs, found without their order
 WALK_COST = 3  # reading an article's body vector, in index entries read from the GIN matches
 
 # The second name under which a model indexes its title, putting it into the body vector too.
@@ -94,35 +95,44 @@ def common(found: float, searched: float, limit: int) -> bool:
     return found * found > WALK_COST * limit * searched
 
 
+# How the candidates are planned (see `planned`).
+CANDIDATE_PLANNING = {"enable_seqscan": "off", "max_parallel_workers_per_gather": "0", "jit": "off"}
+# Re-checking a few hundred phrase matches by id, not the GIN indexes' every match.
+BY_ID_PLANNING = {"enable_bitmapscan": "off"}
+
+
 @contextmanager
-def without_sequential_scans(alias: str):
-    """Plan the next statements without sequential scans or parallel workers, then as before.
+def planned(alias: str, settings: dict[str, str]):
+    """Plan the next statements with these planner settings, then as before.
 
     The planner prices a sequential scan of the index entries without what testing each
     body vector costs (reading it from TOAST): with a filter narrowing the articles (the
     last 30 days, an author), it chose to test every entry (0.4 s) over the GIN indexes.
     Parallel workers each built the same hash of matches again, on a machine whose cores
-    other readers' requests need.
+    other readers' requests need. A plan priced with a disabled step is priced high enough
+    to be compiled by the JIT, which took longer (75 ms) than running it.
     """
     from django.db import connections, transaction
 
+    names = list(settings)
     outer = connections[alias].in_atomic_block
     with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         # SET LOCAL: ends with this transaction, or is put back below inside a caller's.
         cursor.execute(
-            "SELECT current_setting('enable_seqscan'), "
-            "current_setting('max_parallel_workers_per_gather'), "
-            "set_config('enable_seqscan', 'off', true), "
-            "set_config('max_parallel_workers_per_gather', '0', true)"
+            "SELECT "
+            + ", ".join(f"current_setting('{name}')" for name in names)
+            + ", "
+            + ", ".join(
+                f"set_config('{name}', '{value}', true)" for name, value in settings.items()
+            )
         )
-        before = cursor.fetchone()[:2]
+        before = cursor.fetchone()[: len(names)]
         try:
             yield
         finally:
             if outer:
                 cursor.execute(
-                    "SELECT set_config('enable_seqscan', %s, true), "
-                    "set_config('max_parallel_workers_per_gather', %s, true)",
+                    "SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name in names),
                     before,
                 )
 
@@ -133,6 +143,7 @@ def indexed_postgres_backend_class():
     from wagtail.search.backends.database.postgres.postgres import (
         PostgresSearchBackend,
         PostgresSearchQueryCompiler,
+        PostgresSearchResults,
     )
     from wagtail.search.query import And, Phrase, PlainText
 
@@ -141,7 +152,21 @@ def indexed_postgres_backend_class():
             return all(plain(sub) for sub in query.subqueries)
         return isinstance(query, PlainText | Phrase)
 
+    def loose(query):
+        """The query with each phrase's words in any order, or None if it has no phrase."""
+        if isinstance(query, Phrase):
+            return PlainText(query.query_string, operator="and")
+        if isinstance(query, And) and any(isinstance(sub, Phrase) for sub in query.subqueries):
+            return And([loose(sub) or sub for sub in query.subqueries])
+        return None
+
+    def newest_ids(queryset, ordering: str, limit: int) -> list[int]:
+        return list(queryset.order_by(ordering).values_list("pk", flat=True)[:limit])
+
     class IndexedPostgresSearchQueryCompiler(PostgresSearchQueryCompiler):
+        _candidates = None
+        _enough = 0
+
         def search(self, config, start, stop, score_field=None, backend=None):
             model = self.queryset.model
             if self.fields is not None or not plain(self.query):
@@ -154,9 +179,13 @@ def indexed_postgres_backend_class():
             # findable by their headline until they are indexed again. Both are GIN-indexed.
             queryset = self.queryset.filter(self.matching(search_query))
             if newest := getattr(model, "search_newest_first", None):
-                queryset = self.queryset.filter(
-                    pk__in=self.candidates(search_query, ordering=newest)
+                enough = RESULTS_CAP + 1
+                if stop is not None and tuple(self.queryset.query.order_by) == (newest,):
+                    enough = min(enough, stop)  # newest first: the page needs no more
+                candidates = self.candidates(
+                    search_query, config=config, ordering=newest, enough=enough
                 )
+                queryset = self.queryset.filter(pk__in=candidates)
             return self._apply_ordering_and_scoring(queryset, rank, start, stop, score_field)
 
         @staticmethod
@@ -166,25 +195,27 @@ def indexed_postgres_backend_class():
                 return in_headline
             return Q(**{f"{prefix}body": search_query}) | in_headline
 
-        def candidates(self, search_query, *, ordering: str) -> list[int]:
-            """What gets ranked and counted: the ids of the newest RESULTS_CAP + 1 matches and,
-            for relevance, of the newest HEADLINE_CANDIDATES headline matches too. Found once
-            for the count and the page of results, which share this compiler."""
-            if self._candidates is None:
+        def candidates(self, search_query, *, config, ordering: str, enough: int) -> list[int]:
+            """What gets ranked and counted: the ids of the newest `enough` matches (at most
+            RESULTS_CAP + 1) and, for relevance, of the newest HEADLINE_CANDIDATES headline
+            matches too. Found once for the count and the page of results, which share this
+            compiler, unless one needs more than the other did."""
+            if self._candidates is None or enough > self._enough:
+                self._enough = enough
                 searched = max(estimated_rows(self.queryset), 1)
-                found = self.newest(search_query, ordering, RESULTS_CAP + 1, searched)
-                if self.order_by_relevance:
-                    found = found.union(
-                        self.newest(search_query, ordering, HEADLINE_CANDIDATES, searched, True)
-                    )
-                with without_sequential_scans(found.db):
-                    self._candidates = list(found.values_list("pk", flat=True))
+                wide = loose(self.query)
+                wide = wide and self.build_tsquery(wide, config=config)
+                with planned(self.queryset.db, CANDIDATE_PLANNING):
+                    found = self.newest(search_query, wide, ordering, enough, searched)
+                    if self.order_by_relevance:
+                        found += self.newest(
+                            search_query, None, ordering, HEADLINE_CANDIDATES, searched, True
+                        )
+                self._candidates = list(dict.fromkeys(found))
             return self._candidates
 
-        _candidates = None
-
-        def newest(self, search_query, ordering, limit, searched, headline_only=False):
-            """The newest `limit` matches, as a query of ids.
+        def newest(self, search_query, wide, ordering, limit, searched, headline_only=False):
+            """The ids of the newest `limit` matches.
 
             Testing or ranking a match row by row reads the article's whole body vector from
             TOAST: ranking every article with a word found in 40% of 100,000 took 1.5 s. Two
@@ -193,19 +224,54 @@ def indexed_postgres_backend_class():
             index and test each article until enough match (a few thousand rows); for a rarer
             one, take the ids of every match from the GIN indexes, which reads no vector, then
             sort those by date. The planner alone walks the dates for rare words too: it does
-            not count what reading a vector costs."""
+            not count what reading a vector costs.
+
+            A phrase: the GIN indexes know which articles hold its words but not where, so
+            each of their matches is re-checked against its vector (10,000 vectors read for a
+            two-word phrase on the bench corpus). `wide` is the query with each phrase's
+            words in any order, which the indexes answer alone: the newest LOOSE times
+            `limit` of its matches are found first, and only those are re-checked.
+            """
             walk = self.queryset.filter(self.matching(search_query, headline_only=headline_only))
             if common(estimated_rows(walk), searched, limit):
-                found = walk
-            else:
-                entries = index_entries(self.queryset.model).filter(
-                    self.matching(search_query, prefix="", headline_only=headline_only)
-                )
-                found = self.queryset.filter(pk__in=entries)
-            return found.order_by(ordering).values("pk")[:limit]
+                return newest_ids(walk, ordering, limit)
+            if wide is not None:
+                nearest = newest_ids(self.indexed(wide, headline_only), ordering, limit * LOOSE)
+                found = self.rechecked(nearest, search_query, headline_only)[:limit]
+                # Exact when it found enough, or when `nearest` held every loose match.
+                if len(found) == limit or len(nearest) < limit * LOOSE:
+                    return found
+            return newest_ids(self.indexed(search_query, headline_only), ordering, limit)
+
+        def indexed(self, search_query, headline_only):
+            """The articles matching, as found from the GIN indexes alone."""
+            entries = index_entries(self.queryset.model).filter(
+                self.matching(search_query, prefix="", headline_only=headline_only)
+            )
+            return self.queryset.filter(pk__in=entries)
+
+        def rechecked(self, ids, search_query, headline_only) -> list[int]:
+            """Those of `ids` that match, in the same order, read by id."""
+            entries = index_entries(self.queryset.model).filter(
+                self.matching(search_query, prefix="", headline_only=headline_only),
+                object_id__in=[str(pk) for pk in ids],
+            )
+            with planned(entries.db, BY_ID_PLANNING):
+                matching = set(entries.values_list("page_id", flat=True))
+            return [pk for pk in ids if pk in matching]
+
+    class IndexedPostgresSearchResults(PostgresSearchResults):
+        def _do_count(self):
+            # The candidates were found with every filter applied: counting them again in SQL
+            # would repeat the filters for the same answer.
+            queryset = self.get_queryset()
+            if (found := self.query_compiler._candidates) is not None:
+                return len(found)
+            return queryset.count()
 
     class IndexedPostgresSearchBackend(PostgresSearchBackend):
         query_compiler_class = IndexedPostgresSearchQueryCompiler
+        results_class = IndexedPostgresSearchResults
 
     return IndexedPostgresSearchBackend
 

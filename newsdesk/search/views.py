@@ -157,9 +157,15 @@ def suggest(query: ReaderQuery, filters: Filters, published) -> tuple[str, bool]
     if not text:
         return None
     respelled = ReaderQuery.parse(text).search_query()
-    if filters.active and filters.apply(published).search(respelled).count():
+
+    def finds(articles) -> bool:
+        # The newest match is enough to know (a count would find the newest 500).
+        newest = articles.order_by("-first_published_at")
+        return bool(list(newest.search(respelled, order_by_relevance=False)[:1]))
+
+    if filters.active and finds(filters.apply(published)):
         return text, True
-    if published.search(respelled).count():
+    if finds(published):
         return text, False
     return None
 

@@ -447,6 +447,35 @@ def test_postgresql_ranks_and_counts_the_newest_matches_and_older_headline_match
     assert "1 result for" in html(search(client, q=f"{WORD} pact"))
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's backend")
+@pytest.mark.parametrize("loose", [2, 1], ids=["enough in the loose matches", "falls back"])
+def test_postgresql_phrase_finds_its_newest_matches_from_its_words_in_any_order(
+    client, monkeypatch, loose
+):
+    """A phrase's newest matches are looked for among the newest articles holding its words
+    in any order, re-checked by id (backend.py); when those hold too few, the phrase is
+    searched as a whole. Either way only the words in that order match, newest first."""
+    monkeypatch.setattr(backend, "WALK_COST", 10**9)  # ids from the index, not the walk
+    monkeypatch.setattr(backend, "RESULTS_CAP", 2)
+    monkeypatch.setattr(backend, "LOOSE", loose)
+    reversed_order = [
+        article(headline=f"Notice {n}", body=f"The cove {WORD} was calm.", published_at=at)
+        for n, at in enumerate([factories.hours_ago(1), factories.hours_ago(3)])
+    ]
+    in_order = [
+        article(headline=f"Report {n}", body=f"The {WORD} cove was calm.", published_at=at)
+        for n, at in enumerate(
+            [factories.hours_ago(2), factories.hours_ago(4), factories.hours_ago(5)]
+        )
+    ]
+
+    newest = search(client, q=f'"{WORD} cove"', sort="newest")
+    # The cap is 2: three newest of the phrase's matches are found (one past the cap).
+    assert result_titles(newest) == [a.title for a in in_order]
+    assert not set(result_titles(newest)) & {a.title for a in reversed_order}
+    assert "More than 2 results" in html(newest)
+
+
 def test_the_demo_articles_are_in_the_index(client):
     """The session's demo load leaves a populated index: every published demo headline is
     found by its own words."""
