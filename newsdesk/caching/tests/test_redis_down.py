@@ -8,6 +8,8 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import redis
@@ -69,8 +71,9 @@ class ThrowawayRedis:
         return redis.Redis.from_url(self.url).dbsize()
 
 
-@pytest.fixture
-def redis_server():
+@contextmanager
+def throwaway_redis() -> Iterator[ThrowawayRedis]:
+    """A ThrowawayRedis started, and killed afterwards; CI fails without redis-server."""
     binary = shutil.which("redis-server")
     if not binary:
         missing_service("redis-server is not installed (apt-get install redis-server).")
@@ -81,6 +84,12 @@ def redis_server():
     finally:
         if server.process.poll() is None:
             server.kill()
+
+
+@pytest.fixture
+def redis_server():
+    with throwaway_redis() as server:
+        yield server
 
 
 @pytest.fixture

@@ -91,6 +91,24 @@ def require_dump_tools() -> None:
             missing_service(str(exc))
 
 
+@contextmanager
+def cluster_with_test_database(name: str):
+    """A PostgreSQL cluster of a test's own (pgcluster.py), running, holding a copy of this
+    session's test database as `name`; removed afterwards. PostgreSQL sessions only."""
+    from .pgcluster import Cluster
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Tests on a cluster of their own run in the PostgreSQL session (scripts/test).")
+    require_dump_tools()
+    cluster = Cluster()
+    try:
+        cluster.start()
+        cluster.load_test_database(name)
+        yield cluster
+    finally:
+        cluster.remove()
+
+
 @pytest.fixture
 def scratch(tmp_path, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

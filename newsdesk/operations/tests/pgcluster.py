@@ -3,6 +3,10 @@
 Initialised in a temporary folder (as the postgres user when run as root: initdb refuses
 root), on a free loopback port, with `fsync` and `synchronous_commit` on, as production runs
 it, so that what a test finds after a crash is what a real server would have kept.
+
+`Cluster(standby_of=primary)` is a streaming standby of a running cluster instead: a copy
+taken with `pg_basebackup -R` (which writes the standby's connection to the primary) in a
+folder and on a port of its own.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ def pg_bin() -> Path:
             Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name)
         )
         if found := shutil.which("pg_ctl"):
-            folders.append(Path(found).parent)
+            # Through a link (/usr/local/bin/pg_ctl): the folder holding the other tools too.
+            folders.append(Path(found).resolve().parent)
     for folder in reversed(folders):
         if (folder / "initdb").is_file() and (folder / "pg_ctl").is_file():
             return folder
@@ -58,7 +63,7 @@ def alive(pid: int) -> bool:
 
 
 class Cluster:
-    def __init__(self):
+    def __init__(self, *, standby_of: Cluster | None = None):
         self.bin = pg_bin()
         self.as_root = os.geteuid() == 0
         self.folder = Path(tempfile.mkdtemp(prefix="newsdesk-pgfaults-"))
@@ -67,8 +72,15 @@ class Cluster:
         self.port = free_port()
         if self.as_root:
             shutil.chown(self.folder, "postgres", "postgres")
-        self.run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust",
-                 "-E", "UTF8", "--locale=C.UTF-8")  # fmt: skip
+        if standby_of is None:
+            self.run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust",
+                     "-E", "UTF8", "--locale=C.UTF-8")  # fmt: skip
+        else:
+            # initdb's pg_hba.conf lets loopback replicate; a fast checkpoint starts the copy
+            # at once instead of at the next spread-out one.
+            self.run("pg_basebackup", "-D", str(self.data), "-h", "127.0.0.1",
+                     "-p", str(standby_of.port), "-U", "postgres", "-R", "-X", "stream",
+                     "-c", "fast")  # fmt: skip
 
     def run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         command = [str(self.bin / tool), *args]
@@ -126,6 +138,27 @@ class Cluster:
         # zombie's pid in a lock file stops the next start: the server is gone, so are its locks.
         for lock in (self.data / "postmaster.pid", self.folder / f".s.PGSQL.{self.port}.lock"):
             lock.unlink(missing_ok=True)
+
+    def sql(self, query: str, *params, database: str = "postgres"):
+        """The first column of the first row `query` returns (if any), on a new connection."""
+        import psycopg
+
+        with psycopg.connect(self.url(database), autocommit=True, connect_timeout=10) as conn:
+            cursor = conn.execute(query, params or None)
+            row = cursor.fetchone() if cursor.description else None
+            return row[0] if row else None
+
+    def load_test_database(self, name: str) -> None:
+        """Database `name` here: a copy of this session's test database (the demo magazine)."""
+        from django.db import connection
+
+        from newsdesk.operations import databases
+
+        dump = self.folder / "copy.dump"
+        databases.dump(settings_dict=connection.settings_dict, target=dump)
+        self.sql(f'CREATE DATABASE "{name}"')  # a test's own name
+        target = {**connection.settings_dict, **self.settings, "NAME": name}
+        databases.load(settings_dict=target, source=dump)
 
     def remove(self) -> None:
         if self.running():

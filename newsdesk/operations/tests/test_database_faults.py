@@ -2,9 +2,8 @@
 
 The module starts a PostgreSQL cluster of its own (pgcluster.py: fsync on, free loopback
 port), copies this session's test database into it (the demo magazine), and serves it with
-gunicorn under the production settings (served_settings.py), page cache included. One
-gunicorn worker: without REDIS_URL the page cache lives in the worker's memory, and a second
-worker would hold other copies. Then:
+gunicorn under the production settings (served_settings.py, served.py), page cache included.
+Then:
 
 - the database stops (`pg_ctl stop -m immediate`): pages readers saw are served stale, others
   get the branded 503, an editor's save gets a 503 that says so, /readyz says not ready; the
@@ -17,136 +16,38 @@ Runs in the PostgreSQL session (scripts/test's second run), whose test database 
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
 import re
 import secrets
-import shutil
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-import urllib.parse
 from collections import Counter
-from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
-from pathlib import Path
 
-import psycopg
 import pytest
 from django.conf import settings
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
 
-from newsdesk.core.testing import free_port, stop_group
-from newsdesk.operations import databases
-from newsdesk.publishing.tests.test_atomic import EditForm
-
-from .conftest import pointed_at, require_dump_tools
-from .pgcluster import Cluster, children_of
+from .conftest import cluster_with_test_database, pointed_at
+from .pgcluster import Cluster
+from .served import Reply, Site, create_editor, edit_form, serve, sign_in
 
 DATABASE = "newsdesk"
 EDITOR, PASSWORD = "outage-editor", secrets.token_urlsafe(16)
 UNAVAILABLE = "Back in a moment"
 NOT_SAVED = "may not have been saved"
-TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-# The server's environment is production's with these left out: no Redis, no Varnish to purge.
-NOT_INHERITED = frozenset(
-    {"REDIS_URL", "VARNISH_URL", "PAGE_CACHE", "CLIENT_IP_HEADER", "DEBUG", "SECURE_SSL_REDIRECT"}
-)
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: dict[str, str]
-    cookies: dict[str, str]
-    text: str
-
-    @property
-    def title(self) -> str:
-        found = TITLE.search(self.text)
-        return found.group(1).strip() if found else ""
-
-
-@dataclass
-class Site:
-    port: int
-    process: subprocess.Popen
-    log: Path
-    paths: dict[str, str] = field(default_factory=dict)
-    ids: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def request(self, method: str, path: str, *, data=None, cookies=None, timeout=15) -> Reply:
-        """One request on a new connection; `timeout` is generous: it only proves an answer."""
-        headers = {"Host": f"127.0.0.1:{self.port}"}
-        body = None
-        if data is not None:
-            body = urllib.parse.urlencode(data, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = self.origin
-        if cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            jar = SimpleCookie()
-            for header in response.msg.get_all("Set-Cookie") or []:
-                jar.load(header)
-            return Reply(
-                response.status,
-                {name.lower(): value for name, value in response.getheaders()},
-                {name: morsel.value for name, morsel in jar.items()},
-                response.read().decode(errors="replace"),
-            )
-        finally:
-            conn.close()
-
-    def get(self, path: str, **kwargs) -> Reply:
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path: str, data, **kwargs) -> Reply:
-        return self.request("POST", path, data=data, **kwargs)
-
-    def worker_pids(self) -> list[int]:
-        return sorted(children_of(self.process.pid))
 
 
 @pytest.fixture(scope="module")
 def cluster(django_db_setup, django_db_blocker):
     """A cluster of this module's own holding a copy of the session's test database."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL fault tests run in the PostgreSQL session (scripts/test).")
-    with django_db_blocker.unblock():
-        require_dump_tools()
-        cluster = Cluster()
-        try:
-            cluster.start()
-            dump = cluster.folder / "copy.dump"
-            databases.dump(settings_dict=connection.settings_dict, target=dump)
-            with psycopg.connect(cluster.url("postgres"), autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{DATABASE}"')
-            target = {**connection.settings_dict, **cluster.settings, "NAME": DATABASE}
-            databases.load(settings_dict=target, source=dump)
-            yield cluster
-        finally:
-            cluster.remove()
+    with django_db_blocker.unblock(), cluster_with_test_database(DATABASE) as cluster:
+        yield cluster
 
 
 def prepare_content() -> tuple[dict[str, str], dict[str, int]]:
     """Pages to read, an article to comment on, a draft to edit and its editor."""
     from newsdesk.articles.models import ArticlePage, SectionPage
     from newsdesk.demo import factories
-    from newsdesk.users.models import User
 
     world = SectionPage.objects.get(slug="world")
     articles = list(ArticlePage.objects.published().child_of(world).order_by("pk")[:2])
@@ -157,13 +58,7 @@ def prepare_content() -> tuple[dict[str, str], dict[str, int]]:
     draft = factories.make_article(
         section=world, headline="Outage draft", slug=f"outage-draft-{suffix}", publish=False
     )
-    hasher = PBKDF2PasswordHasher()  # production's; the test settings hash with MD5
-    User.objects.create(
-        username=EDITOR,
-        password=hasher.encode(PASSWORD, hasher.salt()),
-        is_staff=True,
-        is_superuser=True,
-    )
+    create_editor(EDITOR, PASSWORD)
     paths = {
         "home": "/",
         "section": world.url,
@@ -180,52 +75,12 @@ def site(cluster, django_db_blocker):
     """gunicorn serving the cluster's copy with the production settings, on a free port."""
     with django_db_blocker.unblock(), pointed_at(DATABASE, **cluster.settings):
         paths, ids = prepare_content()
-    data_dir = Path(tempfile.mkdtemp(prefix="newsdesk-pgfaults-site-"))
-    (data_dir / "media").symlink_to(settings.MEDIA_ROOT)  # the demo's images
-    env = {name: value for name, value in os.environ.items() if name not in NOT_INHERITED}
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsdesk.operations.tests.served_settings",
+    with serve(
+        settings_module="newsdesk.operations.tests.served_settings",
         DATABASE_URL=cluster.url(DATABASE),
-        SECRET_KEY=secrets.token_urlsafe(64),
-        DATA_DIR=str(data_dir),
-        ALLOWED_HOSTS="127.0.0.1",
-    )
-    port = free_port()
-    log = data_dir / "gunicorn.log"
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "newsdesk.wsgi:application",
-        f"--bind=127.0.0.1:{port}",
-        "--workers=1",
-        "--threads=8",
-        "--graceful-timeout=5",
-        "--no-control-socket",
-    ]
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    served = Site(port, process, log, paths, ids)
-    try:
-        for _ in range(300):
-            try:
-                if served.get("/healthz", timeout=5).status == 200:
-                    break
-            except OSError:
-                pass
-            assert process.poll() is None, "gunicorn stopped:\n" + log.read_text()[-3000:]
-            time.sleep(0.2)
-        else:
-            pytest.fail("gunicorn did not answer /healthz within a minute:\n" + log.read_text())
+    ) as served:
+        served.paths, served.ids = paths, ids
         yield served
-    finally:
-        stop_group(process)
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture
@@ -239,32 +94,7 @@ def running(cluster, site):
 @pytest.fixture(scope="module")
 def editor(site) -> dict[str, str]:
     """An editor signed in through the admin's login form: the cookies to send."""
-    login = site.get("/admin/login/")
-    csrf = login.cookies[settings.CSRF_COOKIE_NAME]
-    data = {
-        "username": EDITOR,
-        "password": PASSWORD,
-        "csrfmiddlewaretoken": CSRF.search(login.text).group(1),
-        "next": "/admin/",
-    }
-    signed_in = site.post("/admin/login/", data, cookies={settings.CSRF_COOKIE_NAME: csrf})
-    assert signed_in.status == 302, signed_in.text[:2000]
-    return {
-        settings.CSRF_COOKIE_NAME: signed_in.cookies.get(settings.CSRF_COOKIE_NAME, csrf),
-        settings.SESSION_COOKIE_NAME: signed_in.cookies[settings.SESSION_COOKIE_NAME],
-    }
-
-
-def edit_form(site: Site, cookies: dict, page_id: int) -> list[tuple[str, str]]:
-    """What the editor's browser would post from the page's edit form, as rendered."""
-    page = site.get(f"/admin/pages/{page_id}/edit/", cookies=cookies)
-    assert page.status == 200, page.text[:2000]
-    parser = EditForm()
-    parser.feed(page.text)
-    data = [(name, value) for name, value in parser.data if name != "title"]
-    if not any(name == "body-count" for name, _ in data):
-        data.append(("body-count", "0"))  # the body's editor is drawn by JavaScript
-    return data
+    return sign_in(site, EDITOR, PASSWORD)
 
 
 def draft_title(cluster: Cluster, page_id: int) -> str:
