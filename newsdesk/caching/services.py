@@ -12,6 +12,8 @@ from django.db import transaction
 from wagtail.contrib.frontend_cache.utils import get_backends
 from wagtail.models import Page, Site
 
+from newsdesk.operations import replica
+
 from . import tags as t
 from .tagstore import get_tag_store
 
@@ -29,6 +31,9 @@ def purge_tags(tags: Iterable[str], *, hard: bool = False) -> None:
     tags = sorted(set(tags))
     if not tags:
         return
+    if replica.enabled():
+        # First: a page rendered again from now on must not come from a lagging replica.
+        replica.note_write()
     try:
         get_tag_store().purge(tags, hard=hard)
     except Exception:

@@ -138,15 +138,15 @@ TEMPLATES = [
 DATABASE_CONNECT_TIMEOUT = 2  # seconds; libpq counts anything below 2 as 2
 
 
-def database_from_env() -> dict:
-    url = os.environ.get("DATABASE_URL", "")
+def database_from_env(variable: str = "DATABASE_URL") -> dict:
+    url = os.environ.get(variable, "")
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'newsdesk.sqlite3'}"
     try:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
+        raise ImproperlyConfigured(f"{variable} is not a database URL: {exc}") from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside a writer; IMMEDIATE takes the write lock at BEGIN so
         # concurrent writers queue on the busy timeout instead of failing mid-transaction.
@@ -169,6 +169,32 @@ DATABASES = {"default": database_from_env()}
 USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 if USING_POSTGRES:
     INSTALLED_APPS.append("django.contrib.postgres")
+
+# An optional PostgreSQL read replica (a streaming standby) for anonymous readers' pages
+# (newsdesk/operations/replica.py, docs/deployment.md). For a few seconds after a change that
+# purges pages every process reads the primary, so the page rendered again is not taken from a
+# replica that has not replayed the change: that needs a cache all processes share (Redis).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+REPLICA_PRIMARY_AFTER_WRITE = 5  # seconds
+REPLICA_RETRY_SECONDS = 30  # an unreachable replica is tried again after this
+REPLICA_CACHE_ALIAS = "default"
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_from_env("DATABASE_REPLICA_URL")
+    if not (USING_POSTGRES and DATABASES["replica"]["ENGINE"] == DATABASES["default"]["ENGINE"]):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL needs PostgreSQL for both DATABASE_URL and the replica."
+        )
+    if not os.environ.get("REDIS_URL"):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL needs REDIS_URL: every process must see when pages were "
+            "last purged, to read the primary meanwhile (docs/deployment.md)."
+        )
+    DATABASE_ROUTERS = ["newsdesk.operations.replica.ReplicaRouter"]
+    # Decides per request, before anything reads the database.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("newsdesk.core.middleware.PublicCacheMiddleware"),
+        "newsdesk.operations.replica.ReplicaReadsMiddleware",
+    )
 
 # Background tasks (emails, cache purges, reference index) go to a queue in the database;
 # `manage.py run_worker` (started by `make run`) runs them and publishes scheduled articles.

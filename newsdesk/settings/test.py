@@ -28,6 +28,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so the browser tests' server thread sees the same data.
     DATABASES["default"]["TEST"] = {"NAME": str(SCRATCH / "test.sqlite3")}
+if "replica" in DATABASES:  # DATABASE_REPLICA_URL: the tests' replica is the test database
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 STATIC_ROOT = None  # WhiteNoise serves from the source folders; nothing is collected
 WHITENOISE_USE_FINDERS = True
 # Tests that post many comments would trip the real limits; the rate-limit tests set them.
