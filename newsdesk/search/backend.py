@@ -265,7 +265,7 @@ def indexed_postgres_backend_class():
             # The candidates were found with every filter applied: counting them again in SQL
             # would repeat the filters for the same answer.
             queryset = self.get_queryset()
-            if (found := self.query_compiler._candidates) is not None:
+            if (found := getattr(self.query_compiler, "_candidates", None)) is not None:
                 return len(found)
             return queryset.count()
 
