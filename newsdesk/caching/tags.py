@@ -75,6 +75,11 @@ def collecting():
         _collected.reset(token)
 
 
+def collected() -> frozenset[str]:
+    """The tags collected so far for the response being built (none outside a request)."""
+    return frozenset(_collected.get() or ())
+
+
 def add_tags(*tags: str) -> None:
     """Declare tags for the response being built (no-op outside a request)."""
     collected = _collected.get()

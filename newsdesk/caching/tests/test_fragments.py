@@ -4,8 +4,10 @@ an editor makes still shows on the next request, in the same transaction and aft
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 from wagtail.models import PageViewRestriction, Site
 
 from newsdesk.articles.models import ArticlePage, SectionPage
@@ -13,6 +15,7 @@ from newsdesk.articles.services import related_articles
 from newsdesk.caching import tags as t
 from newsdesk.caching.fragments import cached
 from newsdesk.caching.services import purge_tags, purge_tags_on_commit
+from newsdesk.caching.templatetags.fragments import fragment_key
 from newsdesk.core.models import BreakingNews
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +124,23 @@ def test_a_section_made_private_leaves_listings_and_asks_for_a_login(client):
     assert client.get(article.url).status_code == 302  # to the login page
     restriction.delete()
     assert client.get(article.url).status_code == 200
+
+
+def test_the_story_is_rendered_once_then_changes_with_its_page_and_its_author(client):
+    """The article's story (head, body, footer) is kept as HTML; a republished article and a
+    renamed author both show on the next request."""
+    article = ArticlePage.objects.published().filter(bylines__isnull=False).first()
+    person = article.bylines.first().person.specific
+    client.get(article.url)
+    parts = [article.pk, article.live_revision_id, article.last_published_at]
+    kept = cache.get("newsdesk:fragment:" + fragment_key("article", "testserver", parts))
+    assert kept is not None, "the story is kept in the fragment cache"
+    assert escape(article.title) in kept[2]
+
+    person.title = "Ngozi Okafor-Brandt"
+    person.save_revision().publish()
+    assert "Ngozi Okafor-Brandt" in soup(client, article.url).select_one(".byline").get_text()
+
+    article.title = "The desk's corrected headline"
+    article.save_revision().publish()
+    assert soup(client, article.url).select_one("h1").get_text() == article.title

@@ -4,6 +4,7 @@
 
 from django import template
 
+from newsdesk.caching.templatetags.fragments import cacheable, cached_for_page
 from newsdesk.distribution.metadata.page_meta import PageMeta, build
 
 register = template.Library()
@@ -11,6 +12,17 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def page_meta(context) -> PageMeta:
+    """An article's is kept with its story's fragment (the same tags: whatever purges the
+    page purges it); other pages' depend on their listing and are built each time."""
+    from newsdesk.articles.models import ArticlePage
+
+    page = context.get("page")
+    if isinstance(page, ArticlePage) and cacheable(context):
+        request = context["request"]
+        parts = [request.scheme, page.pk, page.live_revision_id, page.last_published_at]
+        return cached_for_page(
+            context, "meta", parts, lambda: page.prefetch_story() or build(context)
+        )
     return build(context)
 
 

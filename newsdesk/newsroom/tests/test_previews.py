@@ -174,3 +174,20 @@ def test_an_embargoed_draft_is_not_shown_through_preview_links(client, people, d
     response = client.get(path_of(url))
     assert response.status_code == 200
     assert HEADLINE in response.content.decode()
+
+
+def test_a_preview_of_a_published_story_shows_the_draft_and_leaves_the_live_page(
+    client, people, world
+):
+    """The live page's story is cached as HTML (caching/templatetags/fragments.py); a draft
+    of it has the same id and live revision, and must neither read nor fill that cache."""
+    article = make_article(section=world, headline=HEADLINE)
+    assert HEADLINE in client.get(article.url).content.decode()  # fills the fragment cache
+    article.title = "Harbour deal: the draft after publication"
+    article.save_revision(user=people["editor"])
+    _, url = preview_link_create(page=article, user=people["editor"], hours=1)
+
+    assert "the draft after publication" in client.get(path_of(url)).content.decode()
+    live = client.get(article.url).content.decode()
+    assert HEADLINE in live
+    assert "the draft after publication" not in live
