@@ -16,6 +16,7 @@ MODULES = (
     "bench.feeds",
     "bench.search",
     "bench.throughput",
+    "bench.cold",
     "bench.firstview",
     "bench.lighthouse",
     "bench.publish",

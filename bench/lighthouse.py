@@ -115,7 +115,10 @@ def lighthouse(context: Context) -> Report:
     table = Table(["page", "performance over the runs", *CATEGORIES, "LCP", "TBT", "CLS"])
     notes = []
     with ExitStack() as stack:
-        app = stack.enter_context(servers.newsdesk("newsdesk-lighthouse"))
+        static = servers.collected_static(context.log)
+        app = stack.enter_context(
+            servers.newsdesk("newsdesk-lighthouse", server="granian", **static)
+        )
         try:
             port = stack.enter_context(servers.nginx_front(app, MEDIA))
             front = "nginx in front (gzip level 6, /media/ from disk) of"
@@ -158,16 +161,14 @@ def lighthouse(context: Context) -> Report:
         0,
         f"Lighthouse {VERSION}, its default mobile profile (simulated slow 4G, 4x CPU "
         f"slowdown) in headless Chromium, on loopback: {front} Newsdesk's embedded server "
-        "(gunicorn, page cache hits); "
+        "(granian, as `make run` serves it; page cache hits); "
         f"full reports in {REPORTS.relative_to(ROOT)}/. {RUNS} runs per page; the row is the "
         "run with the median performance score (TBT and so performance swing with the "
         "shared machine's load under the 4x CPU slowdown). Target: 100 in every category. "
         "Audits that lose points in that run, by page and category:",
     )
     notes.append(
-        "The bench settings (newsdesk/settings/bench.py) serve static files unhashed from the "
-        "source folders, which WhiteNoise caches for 60 s; production's "
-        "CompressedManifestStaticFilesStorage hashes them and serves them for a year: a "
-        "`uses-long-cache-ttl` finding on /static/ files is the bench's, not production's."
+        "Static files are collected first as a deployment does (`collectstatic` with "
+        "production's CompressedManifestStaticFilesStorage: hashed names, served for a year)."
     )
     return Report(tables=[table], notes=notes)
