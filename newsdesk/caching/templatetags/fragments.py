@@ -6,8 +6,9 @@ added, since links and the site's name differ by site. The HTML gets the tags of
 template shows and of everything loaded so far for the response (a byline's person may have
 been loaded before the fragment's template reads it) or while it was rendered, so whatever
 purges the page's response purges its fragments too: publishing, comments, notes, a renamed
-author. A page cache miss then renders only what changes between requests. Previews are
-never cached: a draft has the live page's id and revision.
+author. A page cache miss then renders only what changes between requests. A `shared`
+fragment, the same on every page ("Most read"), has only the tags of what it loaded itself.
+Previews are never cached: a draft has the live page's id and revision.
 """
 
 import hashlib
@@ -29,58 +30,72 @@ def fragment_key(name: str, host: str, parts) -> str:
 
 
 def cacheable(context) -> bool:
-    """Whether what this template shows of its page may be kept: not in previews."""
+    """Whether what this template shows of its page may be kept: not in previews, nor of a
+    page never saved."""
     request, page = context.get("request"), context.get("page")
     return bool(
         request is not None
-        and page is not None
-        and page.pk
+        and getattr(page, "pk", None)
         and not getattr(request, "is_preview", False)
     )
 
 
-def cached_for_page(context, name: str, parts, build, *, timeout: int = SECONDS):
-    """`build()` kept under `name` and `parts` with the tags the module docstring describes."""
+def cached_for_page(context, name: str, parts, build, *, shared=False, timeout=SECONDS):
+    """`build()` kept under `name` and `parts` with the tags the module docstring describes;
+    a `shared` one (the same on every page) has only those recorded while it was built:
+    another page's tags would make it, and every page it is shown on, purged with that page."""
     page = context["page"]
     return cached(
         fragment_key(name, context["request"].get_host(), parts),
         build,
-        tags=[page_tag(page.pk), *collected()],
+        tags=[] if shared else [page_tag(page.pk), *collected()],
         timeout=timeout,
     )
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, parts, timeout):
+    def __init__(self, nodelist, name, parts, *, shared=False, timeout=SECONDS):
         self.nodelist = nodelist
         self.name = name
         self.parts = parts
+        self.shared = shared
         self.timeout = timeout
 
     def render(self, context) -> str:
         if not cacheable(context):
             return self.nodelist.render(context)
         parts = [part.resolve(context) for part in self.parts]
-        name = self.name.resolve(context)
         html = cached_for_page(
-            context, name, parts, lambda: self.nodelist.render(context), timeout=self.timeout
+            context,
+            self.name.resolve(context),
+            parts,
+            lambda: self.nodelist.render(context),
+            shared=self.shared,
+            timeout=self.timeout,
         )
         return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
 
 
 @register.tag
 def fragment(parser, token):
-    """`{% fragment "name" part ... [seconds=N] %}`: seconds bounds how long it is kept."""
+    """`{% fragment "name" part ... [shared] [seconds=N] %}`: `shared` for one shown alike on
+    every page (its parts do not name the page); `seconds` bounds how long it is kept."""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError(f"{bits[0]} needs a name: {{% fragment 'name' %}}")
-    timeout = SECONDS
-    if bits[-1].startswith("seconds="):
-        value = bits.pop().removeprefix("seconds=")
+    timeout, shared = SECONDS, False
+    while bits[-1] == "shared" or bits[-1].startswith("seconds="):
+        option = bits.pop()
+        if option == "shared":
+            shared = True
+            continue
+        value = option.removeprefix("seconds=")
         if not value.isdigit():
             raise template.TemplateSyntaxError(f"fragment seconds= takes a number, not {value!r}")
         timeout = int(value)
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     parts = [parser.compile_filter(bit) for bit in bits[2:]]
-    return FragmentNode(nodelist, parser.compile_filter(bits[1]), parts, timeout)
+    return FragmentNode(
+        nodelist, parser.compile_filter(bits[1]), parts, shared=shared, timeout=timeout
+    )
