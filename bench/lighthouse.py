@@ -28,6 +28,7 @@ CHROME_FLAGS = (
 )
 DETAILED = {"errors-in-console", "uses-responsive-images", "uses-long-cache-ttl"}
 RUNS = 3  # per page: the median run is reported, the scores vary with the machine's load
+RETRIES = 2  # runs whose trace Lighthouse itself failed to record, run again
 QUIET_MODES = {"informative", "notApplicable", "manual", "error"}
 
 
@@ -113,7 +114,7 @@ def lighthouse(context: Context) -> Report:
         return Report(notes=[f"Not measured: {error}"])
     REPORTS.mkdir(parents=True, exist_ok=True)
     table = Table(["page", "performance over the runs", *CATEGORIES, "LCP", "TBT", "CLS"])
-    notes = []
+    notes, retried = [], []
     with ExitStack() as stack:
         static = servers.collected_static(context.log)
         app = stack.enter_context(
@@ -132,8 +133,16 @@ def lighthouse(context: Context) -> Report:
             for number in range(1, RUNS + 1):
                 context.log(f"  {kind} {path}: run {number}")
                 output = REPORTS / f"{kind}-{number}.json"
-                output.unlink(missing_ok=True)
-                reports.append(run_lighthouse(cli, f"http://localhost:{port}{path}", output))
+                for _ in range(RETRIES + 1):
+                    output.unlink(missing_ok=True)
+                    found = run_lighthouse(cli, f"http://localhost:{port}{path}", output)
+                    if not (error := found.get("runtimeError")):
+                        break
+                    # Lighthouse's own trace failed (NO_NAVSTART now and then): no score of
+                    # the page at all, so it is run again rather than counted as 0.
+                    context.log(f"    Lighthouse failed ({error['code']}), again")
+                    retried.append(f"{kind} run {number}: {error['code']}")
+                reports.append(found)
             performance = [found["categories"]["performance"]["score"] or 0 for found in reports]
             report = median_report(reports)
             scores = [report["categories"][name]["score"] for name in CATEGORIES]
@@ -171,4 +180,8 @@ def lighthouse(context: Context) -> Report:
         "Static files are collected first as a deployment does (`collectstatic` with "
         "production's CompressedManifestStaticFilesStorage: hashed names, served for a year)."
     )
+    if retried:
+        notes.append(
+            f"Run again after Lighthouse failed to record its trace: {'; '.join(retried)}."
+        )
     return Report(tables=[table], notes=notes)

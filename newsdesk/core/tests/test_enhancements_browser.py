@@ -15,7 +15,8 @@ CURRENT_IN_VIEW = """() => {
 }"""
 
 RECENT_AGO = (
-    "[...document.querySelectorAll('.story-meta time')].some(t => / ago$/.test(t.textContent))"
+    "[...document.querySelectorAll('.story-meta time')].some("
+    "t => /^(1 minute|[0-9]+ minutes|1 hour|[0-9]+ hours) ago$/.test(t.textContent))"
 )
 
 
