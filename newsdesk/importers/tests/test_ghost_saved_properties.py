@@ -16,6 +16,7 @@ from newsdesk.importers.ghost import GhostExportError, parse_export
 from newsdesk.importers.ghost_content import convert_post
 from newsdesk.importers.runner import ItemError
 from newsdesk.importers.saved_pages import _lead_image, parse_html, read_page, strip_chrome
+from newsdesk.importers.tests.inert import check_blocks
 
 RUN = settings(
     deadline=None,
@@ -23,8 +24,6 @@ RUN = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-BLOCKS = {"paragraph", "subheading", "quote", "pull_quote", "image", "embed", "fact_box",
-          "related_link"}  # fmt: skip
 NODE_TYPES = [
     "paragraph", "extended-text", "text", "heading", "extended-heading", "quote", "aside",
     "list", "listitem", "link", "autolink", "linebreak", "image", "gallery", "html", "embed",
@@ -93,13 +92,6 @@ MOBILEDOC = st.fixed_dictionaries({
     "cards": st.lists(CARD, max_size=4),
     "sections": st.lists(SECTION, max_size=6) | LEAF,
 }) | LEAF  # fmt: skip
-
-
-def check_blocks(body: list[dict]) -> None:
-    for block in body:
-        assert block["type"] in BLOCKS
-        text = json.dumps(block["value"]).lower()
-        assert "<script" not in text and "javascript:" not in text and "onclick" not in text
 
 
 def resolve(src, alt):
