@@ -8,6 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 def port_is_free(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As the servers bind: connections of a server just stopped (TIME_WAIT) do not hold
+        # the port, a server listening on it does.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError as exc:
