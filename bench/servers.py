@@ -259,15 +259,12 @@ def nginx_front(backend: int, media: Path):
 
 def redis_url() -> str:
     """Redis of scripts/services, database 7 (the tests use 0): the production page cache."""
-    result = subprocess.run(  # noqa: S603 - our script
-        [str(ROOT / "scripts" / "services"), "redis-url"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise Missing(f"Redis is needed for the production stack: {result.stderr.strip()}")
-    return re.sub(r"/\d*$", "/7", result.stdout.strip().splitlines()[-1])
+    from newsdesk.core.testing import service_url
+
+    try:
+        return re.sub(r"/\d*$", "/7", service_url("redis"))
+    except RuntimeError as error:
+        raise Missing(f"Redis is needed for the production stack: {error}") from error
 
 
 def warm(port: int, path: str, *, hits: int = 4) -> None:

@@ -45,3 +45,19 @@ def stop_group(process: subprocess.Popen, *, timeout: float = 20) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+def service_url(kind: str) -> str:
+    """The URL `scripts/services <kind>-url` prints (starting the service if need be);
+    RuntimeError with the script's own message if it cannot."""
+    from django.conf import settings
+
+    result = subprocess.run(  # noqa: S603 - our script
+        [str(settings.BASE_DIR / "scripts" / "services"), f"{kind}-url"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr.strip() or f"scripts/services {kind}-url failed")
+    return result.stdout.strip().splitlines()[-1]
