@@ -9,7 +9,7 @@ and what comes out is only blocks we know, with no script, handler or javascript
 
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newsdesk.importers.ghost import GhostExportError, parse_export
@@ -109,8 +109,18 @@ def test_lexical_never_raises_but_item_errors(doc, as_text):
         check_blocks(body)
 
 
+def markup_as_words(tag: str) -> dict:
+    """A Mobiledoc section whose text is markup, as Hypothesis found: it is the post's words."""
+    return {"markups": [], "atoms": [], "cards": [], "sections": [[1, tag, [[0, [], 0, LINK]]]]}
+
+
+LINK = "<p>Plain <b>bold</b> <a href='javascript:alert(1)'>bad</a></p>"
+
+
 @settings(RUN, max_examples=2_500)
 @given(doc=MOBILEDOC, html=HTML)
+@example(doc=markup_as_words("p"), html=LINK)
+@example(doc=markup_as_words("h2"), html=LINK)
 def test_mobiledoc_never_raises_but_item_errors(doc, html):
     try:
         body, _notes = convert_post({"mobiledoc": json.dumps(doc), "html": html}, resolve)
