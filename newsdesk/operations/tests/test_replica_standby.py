@@ -135,12 +135,17 @@ def wait_until_paused(standby: Cluster) -> None:
 
 def diverge(primary: Cluster, standby: Cluster, page_id: int) -> tuple[str, str]:
     """Pause the standby, then retitle the page on the primary alone (no purge: nothing tells
-    the site to avoid the standby). Returns (the standby's title, the primary's)."""
+    the site to avoid the standby). Returns (the standby's title, the primary's). The
+    publication time moves too, as a publish moves it: the story kept as HTML is keyed by it
+    (caching/templatetags/fragments.py), so each database's render shows its own title."""
     old = headline(primary, page_id)
     new = f"Only on the primary {secrets.token_hex(3)}"
     pause_replay(standby)
     primary.sql(
-        "UPDATE wagtailcore_page SET title = %s WHERE id = %s", new, page_id, database=DATABASE
+        "UPDATE wagtailcore_page SET title = %s, last_published_at = now() WHERE id = %s",
+        new,
+        page_id,
+        database=DATABASE,
     )
     wait_until_paused(standby)
     assert (headline(primary, page_id), headline(standby, page_id)) == (new, old)
