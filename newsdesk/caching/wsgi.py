@@ -126,6 +126,15 @@ def not_modified(environ, entry: Entry) -> bool:
     return bool(if_modified_since and last_modified and last_modified <= if_modified_since)
 
 
+def anonymous(environ) -> bool:
+    """No sign of a login: no Authorization header and no session cookie (a WSGI environ or
+    a request's META). Who the page cache serves, and whose reads may go to a replica."""
+    session = re.compile(rf"(?:^|;)\s*{re.escape(settings.SESSION_COOKIE_NAME)}=")
+    return "HTTP_AUTHORIZATION" not in environ and not session.search(
+        environ.get("HTTP_COOKIE", "")
+    )
+
+
 def request_host(environ) -> str | None:
     """The host Django would answer for, or None if settings.ALLOWED_HOSTS refuses it."""
     request = HttpRequest()
@@ -144,7 +153,6 @@ class PageCache:
         self.alias = settings.PAGE_CACHE_ALIAS
         self.max_bytes = settings.PAGE_CACHE_MAX_BYTES
         self.skip = tuple(settings.PAGE_CACHE_SKIP_PREFIXES)
-        self.session = re.compile(rf"(?:^|;)\s*{re.escape(settings.SESSION_COOKIE_NAME)}=")
         self.csrf = re.compile(rf"(?:^|;)\s*{re.escape(settings.CSRF_COOKIE_NAME)}=")
         header, value = settings.SECURE_PROXY_SSL_HEADER or (None, None)
         self.https_header, self.https_value = header, value
@@ -189,11 +197,7 @@ class PageCache:
         return key, entry, ""
 
     def eligible(self, environ) -> bool:
-        return (
-            "HTTP_AUTHORIZATION" not in environ
-            and not self.session.search(environ.get("HTTP_COOKIE", ""))
-            and not environ.get("PATH_INFO", "").startswith(self.skip)
-        )
+        return anonymous(environ) and not environ.get("PATH_INFO", "").startswith(self.skip)
 
     def key(self, environ, host: str | None = None) -> str:
         scheme = environ["wsgi.url_scheme"]

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
+from newsdesk.caching.wsgi import anonymous
 from newsdesk.core.middleware import PRIVATE_PREFIXES
 
 logger = logging.getLogger(__name__)
@@ -72,8 +73,7 @@ def public_read(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and not request.path.startswith(PRIVATE_PREFIXES)
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
+        and anonymous(request.META)
     )
 
 
