@@ -93,6 +93,7 @@ HEADER_SIZE = 64
 SLOTS = 1 << 17
 SLOT = struct.Struct("<Q")
 SIZE = HEADER_SIZE + 2 * SLOTS * SLOT.size  # purge numbers, then hard purge numbers
+CHECKED_MAX = 4096  # pages remembered as found fresh, per process
 
 
 @lru_cache(maxsize=1 << 16)
@@ -110,6 +111,7 @@ class FileTagStore:
         self._pid = 0
         self._fd = -1
         self._map: mmap.mmap | None = None
+        self._checked: dict[tuple, int] = {}  # (base, mark, tags): sequence found fresh at
 
     def _mapped(self) -> mmap.mmap:
         # Reopened after a fork: a lock on an inherited descriptor would be shared.
@@ -138,10 +140,25 @@ class FileTagStore:
 
     def _all_at_most(self, tags: Iterable[str], mark: Mark, base: int) -> bool:
         data = self._mapped()
-        if HEADER.unpack_from(data, 0)[1] != mark[0]:
+        _, generation, sequence = HEADER.unpack_from(data, 0)
+        if generation != mark[0]:
             return False  # the file was recreated: nothing before it can be trusted
+        if sequence == mark[1]:
+            return True  # nothing purged since the mark
+        # A front page carries 50-odd tags: reading each slot was most of a cache hit. One
+        # found fresh at this sequence stays fresh until the next purge moves it on. The
+        # sequence is read first and written last by `purge`, so it never runs ahead.
+        tags = tuple(tags)
+        checked = (base, mark, tags)
+        if self._checked.get(checked) == sequence:
+            return True
         unpack = SLOT.unpack_from
-        return all(unpack(data, base + slot_offset(tag))[0] <= mark[1] for tag in tags)
+        if not all(unpack(data, base + slot_offset(tag))[0] <= mark[1] for tag in tags):
+            return False
+        if len(self._checked) >= CHECKED_MAX:
+            self._checked.clear()
+        self._checked[checked] = sequence
+        return True
 
     def fresh(self, tags: Iterable[str], mark: Mark) -> bool:
         return self._all_at_most(tags, mark, 0)

@@ -32,6 +32,7 @@ import hashlib
 import logging
 import re
 import time
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.conf import settings
@@ -82,6 +83,7 @@ class Entry(NamedTuple):
     etag: str
     last_modified: str
     gzipped: bytes | None = None  # the body gzipped, for text worth compressing
+    gzipped_headers: list[tuple[str, str]] | None = None  # its headers, made once when stored
 
 
 class Varies(NamedTuple):
@@ -98,8 +100,14 @@ def cache_directives(value: str) -> dict[str, int | None]:
 
 
 def encodings(environ) -> str:
+    """The encodings the client accepts, as a key: "br,gzip", or "identity"."""
+    return accepted_encodings(environ.get("HTTP_ACCEPT_ENCODING", ""))
+
+
+@lru_cache(maxsize=256)  # browsers send a handful of distinct headers
+def accepted_encodings(header: str) -> str:
     accepted = set()
-    for item in environ.get("HTTP_ACCEPT_ENCODING", "").lower().split(","):
+    for item in header.lower().split(","):
         name, _, params = item.strip().partition(";")
         if name in ENCODINGS and params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00"):
             accepted.add(name)
@@ -129,16 +137,41 @@ def not_modified(environ, entry: Entry) -> bool:
 def anonymous(environ) -> bool:
     """No sign of a login: no Authorization header and no session cookie (a WSGI environ or
     a request's META). Who the page cache serves, and whose reads may go to a replica."""
-    session = re.compile(rf"(?:^|;)\s*{re.escape(settings.SESSION_COOKIE_NAME)}=")
-    return "HTTP_AUTHORIZATION" not in environ and not session.search(
-        environ.get("HTTP_COOKIE", "")
+    return "HTTP_AUTHORIZATION" not in environ and not (
+        "HTTP_COOKIE" in environ
+        and cookie_pattern(settings.SESSION_COOKIE_NAME).search(environ["HTTP_COOKIE"])
     )
+
+
+@lru_cache(maxsize=8)
+def cookie_pattern(name: str) -> re.Pattern:
+    return re.compile(rf"(?:^|;)\s*{re.escape(name)}=")
 
 
 def request_host(environ) -> str | None:
     """The host Django would answer for, or None if settings.ALLOWED_HOSTS refuses it."""
+    if "HTTP_HOST" not in environ:  # HTTP/1.0: Django makes it from the server's name
+        return host_of(environ)
+    return allowed_host(
+        environ["HTTP_HOST"],
+        environ.get("HTTP_X_FORWARDED_HOST"),
+        tuple(settings.ALLOWED_HOSTS),
+        settings.USE_X_FORWARDED_HOST,
+        settings.DEBUG,
+    )
+
+
+@lru_cache(maxsize=256)  # a new HttpRequest per hit was a tenth of its cost
+def allowed_host(host: str, forwarded_host: str | None, *decided_by) -> str | None:
+    meta = {"HTTP_HOST": host}
+    if forwarded_host is not None:
+        meta["HTTP_X_FORWARDED_HOST"] = forwarded_host
+    return host_of(meta)
+
+
+def host_of(meta) -> str | None:
     request = HttpRequest()
-    request.META = environ
+    request.META = meta
     try:
         return request.get_host()
     except DisallowedHost:
@@ -304,6 +337,8 @@ class PageCache:
             last_modified=values.get("last-modified", ""),
             gzipped=gzip.compress(body, compresslevel=6, mtime=0) if compress else None,
         )
+        if entry.gzipped is not None:
+            entry = entry._replace(gzipped_headers=gzipped_variant(entry).headers)
         try:
             store.prepare(entry.tags, mark)
             timeout = entry.ttl + max(entry.stale_while_revalidate, entry.stale_if_error)
@@ -406,10 +441,12 @@ def with_vary(headers: list[tuple[str, str]], field: str) -> list[tuple[str, str
 
 def gzipped_variant(entry: Entry) -> Entry:
     """The entry as sent gzipped: its own length, and a weak ETag (the same page, other bytes)."""
-    replaced = {"content-length", "etag"}
-    headers = [(n, v) for n, v in entry.headers if n.lower() not in replaced]
-    headers += [("Content-Encoding", "gzip"), ("Content-Length", str(len(entry.gzipped)))]
     etag = f"W/{entry.etag.removeprefix('W/')}" if entry.etag else ""
-    if etag:
-        headers.append(("ETag", etag))
+    headers = entry.gzipped_headers
+    if headers is None:
+        replaced = {"content-length", "etag"}
+        headers = [(n, v) for n, v in entry.headers if n.lower() not in replaced]
+        headers += [("Content-Encoding", "gzip"), ("Content-Length", str(len(entry.gzipped)))]
+        if etag:
+            headers.append(("ETag", etag))
     return entry._replace(headers=headers, body=entry.gzipped, etag=etag)

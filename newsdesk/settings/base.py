@@ -220,7 +220,7 @@ def cache_settings(redis_url: str) -> dict:
                 "OPTIONS": {"MAX_ENTRIES": 5000},
             },
             "pages": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "BACKEND": "newsdesk.caching.memory.UnpickledMemoryCache",
                 "LOCATION": "pages",
                 "OPTIONS": {"MAX_ENTRIES": 500},
             },

@@ -13,7 +13,7 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    "pages": {"BACKEND": "newsdesk.caching.memory.UnpickledMemoryCache", "LOCATION": "pages"},
 }
 # Off, so that tests see Django's own responses; the page cache's tests turn it on.
 PAGE_CACHE = False

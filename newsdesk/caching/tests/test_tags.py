@@ -305,6 +305,19 @@ def test_the_shared_tag_file_carries_purges_across_processes(tmp_path, settings)
     assert not fresh_store.fresh(["page-3"], mark)
 
 
+def test_a_page_found_fresh_is_checked_again_after_the_next_purge(tmp_path):
+    """A page found fresh is remembered until the next purge, of any tag (tagstore.py)."""
+    store = FileTagStore(tmp_path / "tags")
+    mark = store.mark()
+    store.purge(["other"])
+    assert store.fresh(["page-1", "page-2"], mark)  # read slot by slot, then remembered
+    assert store.fresh(["page-1", "page-2"], mark)
+    store.purge(["page-2"])
+    assert not store.fresh(["page-1", "page-2"], mark)
+    assert store.fresh(["page-1"], mark)
+    assert not store.fresh(["page-2"], mark)
+
+
 def test_varnish_backend_bans_in_batches(monkeypatch):
     sent = []
 
