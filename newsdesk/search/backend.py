@@ -83,6 +83,17 @@ def index_entries(model):
     )
 
 
+def fetched_ids(queryset) -> list[int]:
+    """A `values_list(..., flat=True)` of integer ids, fetched without Django's work per row
+    (thousands of rows for a search)."""
+    from django.db import connections
+
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def estimated_rows(queryset) -> float:
     """PostgreSQL's estimate of the rows a query returns (planning only, about a millisecond)."""
     return json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"]
@@ -139,13 +150,38 @@ def planned(alias: str, settings: dict[str, str]):
 
 @cache
 def indexed_postgres_backend_class():
-    from django.db.models import Q
+    from django.contrib.postgres.fields import ArrayField
+    from django.db.models import (
+        BooleanField,
+        ExpressionWrapper,
+        F,
+        Func,
+        IntegerField,
+        Q,
+        TextField,
+        Value,
+    )
     from wagtail.search.backends.database.postgres.postgres import (
         PostgresSearchBackend,
         PostgresSearchQueryCompiler,
         PostgresSearchResults,
     )
     from wagtail.search.query import And, Phrase, PlainText
+
+    class AnyOf(Func):
+        """`column = ANY(values)`: one array parameter, where `__in` sends one per value
+        (a thousand ids took longer to send than to look up)."""
+
+        output_field = BooleanField()
+
+        def __init__(self, column: str, values: list, of=IntegerField):
+            super().__init__(F(column), Value(values, output_field=ArrayField(of())))
+
+        def as_sql(self, compiler, connection, **extra):
+            (column, column_params), (values, values_params) = (
+                compiler.compile(expression) for expression in self.source_expressions
+            )
+            return f"{column} = ANY({values})", (*column_params, *values_params)
 
     def plain(query) -> bool:
         if isinstance(query, And):
@@ -185,7 +221,7 @@ def indexed_postgres_backend_class():
                 candidates = self.candidates(
                     search_query, config=config, ordering=newest, enough=enough
                 )
-                queryset = self.queryset.filter(pk__in=candidates)
+                queryset = self.queryset.filter(AnyOf("pk", candidates))
             return self._apply_ordering_and_scoring(queryset, rank, start, stop, score_field)
 
         @staticmethod
@@ -205,60 +241,93 @@ def indexed_postgres_backend_class():
                 searched = max(estimated_rows(self.queryset), 1)
                 wide = loose(self.query)
                 wide = wide and self.build_tsquery(wide, config=config)
+                headlines = HEADLINE_CANDIDATES if self.order_by_relevance else 0
                 with planned(self.queryset.db, CANDIDATE_PLANNING):
-                    found = self.newest(search_query, wide, ordering, enough, searched)
-                    if self.order_by_relevance:
-                        found += self.newest(
-                            search_query, None, ordering, HEADLINE_CANDIDATES, searched, True
-                        )
+                    found = self.newest(search_query, wide, ordering, enough, headlines, searched)
                 self._candidates = list(dict.fromkeys(found))
             return self._candidates
 
-        def newest(self, search_query, wide, ordering, limit, searched, headline_only=False):
-            """The ids of the newest `limit` matches.
+        def newest(self, search_query, wide, ordering, limit, headlines, searched):
+            """The ids of the newest `limit` matches, then of the newest `headlines` matches
+            in the headline.
 
             Testing or ranking a match row by row reads the article's whole body vector from
             TOAST: ranking every article with a word found in 40% of 100,000 took 1.5 s. Two
             ways to find the newest matches, chosen by PostgreSQL's estimate of how many there
             are (it keeps word frequencies): for a common word, walk the publication date
             index and test each article until enough match (a few thousand rows); for a rarer
-            one, take the ids of every match from the GIN indexes, which reads no vector, then
-            sort those by date. The planner alone walks the dates for rare words too: it does
-            not count what reading a vector costs.
+            one, take the ids of every match from the GIN indexes, which reads no vector (see
+            `from_index`). The planner alone walks the dates for rare words too: it does not
+            count what reading a vector costs.
+            """
+            walk = self.queryset.filter(self.matching(search_query))
+            if not common(estimated_rows(walk), searched, limit):
+                return self.from_index(search_query, wide, ordering, limit, headlines)
+            found = newest_ids(walk, ordering, limit)
+            if headlines:
+                in_headline = self.queryset.filter(self.matching(search_query, headline_only=True))
+                if common(estimated_rows(in_headline), searched, headlines):
+                    found += newest_ids(in_headline, ordering, headlines)
+                else:
+                    found += self.from_index(search_query, None, ordering, 0, headlines, True)
+            return found
+
+        def from_index(self, search_query, wide, ordering, limit, headlines, headline_only=False):
+            """`newest` from the GIN indexes: every match's id, newest first, in one query
+            (joining each match to its date is most of its cost), and which of them match in
+            the headline, from the headline index alone.
 
             A phrase: the GIN indexes know which articles hold its words but not where, so
             each of their matches is re-checked against its vector (10,000 vectors read for a
             two-word phrase on the bench corpus). `wide` is the query with each phrase's
-            words in any order, which the indexes answer alone: the newest LOOSE times
-            `limit` of its matches are found first, and only those are re-checked.
+            words in any order, which the indexes answer alone: only LOOSE times as many of
+            its newest matches as are needed are re-checked, by id.
             """
-            walk = self.queryset.filter(self.matching(search_query, headline_only=headline_only))
-            if common(estimated_rows(walk), searched, limit):
-                return newest_ids(walk, ordering, limit)
             if wide is not None:
-                nearest = newest_ids(self.indexed(wide, headline_only), ordering, limit * LOOSE)
-                found = self.rechecked(nearest, search_query, headline_only)[:limit]
-                # Exact when it found enough, or when `nearest` held every loose match.
-                if len(found) == limit or len(nearest) < limit * LOOSE:
-                    return found
-            return newest_ids(self.indexed(search_query, headline_only), ordering, limit)
+                nearest = self.indexed_ids(wide, ordering, headline_only)
+                wide_headlines = self.headline_ids(wide, nearest, headlines, headline_only)
+                pool = nearest[: limit * LOOSE]
+                headline_pool = wide_headlines[: headlines * LOOSE]
+                body, headline = self.rechecked({*pool, *headline_pool}, search_query)
+                found = [pk for pk in pool if pk in body][:limit]
+                found_in_headline = [pk for pk in headline_pool if pk in headline][:headlines]
+                # Exact when each found enough, or re-checked every loose match.
+                if (len(found) == limit or len(pool) == len(nearest)) and (
+                    len(found_in_headline) == headlines or len(headline_pool) == len(wide_headlines)
+                ):
+                    return found + found_in_headline
+            ids = self.indexed_ids(search_query, ordering, headline_only)
+            in_headline = self.headline_ids(search_query, ids, headlines, headline_only)
+            return ids[:limit] + in_headline[:headlines]
 
-        def indexed(self, search_query, headline_only):
-            """The articles matching, as found from the GIN indexes alone."""
+        def indexed_ids(self, search_query, ordering, headline_only) -> list[int]:
+            """The ids of every article matching, newest first, found from the GIN indexes."""
             entries = index_entries(self.queryset.model).filter(
                 self.matching(search_query, prefix="", headline_only=headline_only)
             )
-            return self.queryset.filter(pk__in=entries)
+            matching = self.queryset.filter(pk__in=entries).order_by(ordering)
+            return fetched_ids(matching.values_list("pk", flat=True))
 
-        def rechecked(self, ids, search_query, headline_only) -> list[int]:
-            """Those of `ids` that match, in the same order, read by id."""
+        def headline_ids(self, search_query, ids, headlines, headline_only) -> list[int]:
+            """Those of `ids` (newest first) whose headline matches."""
+            if headline_only or not headlines:
+                return ids if headlines else []
             entries = index_entries(self.queryset.model).filter(
-                self.matching(search_query, prefix="", headline_only=headline_only),
-                object_id__in=[str(pk) for pk in ids],
+                self.matching(search_query, prefix="", headline_only=True)
             )
+            in_headline = set(fetched_ids(entries.values_list("page_id", flat=True)))
+            return [pk for pk in ids if pk in in_headline]
+
+        def rechecked(self, ids, search_query) -> tuple[set[int], set[int]]:
+            """Those of `ids` that match, and those that match in the headline, read by id."""
+            entries = index_entries(self.queryset.model).filter(
+                self.matching(search_query, prefix=""),
+                AnyOf("object_id", [str(pk) for pk in ids], of=TextField),
+            )
+            in_headline = ExpressionWrapper(Q(title=search_query), output_field=BooleanField())
             with planned(entries.db, BY_ID_PLANNING):
-                matching = set(entries.values_list("page_id", flat=True))
-            return [pk for pk in ids if pk in matching]
+                rows = list(entries.values_list("page_id", in_headline))
+            return {pk for pk, _ in rows}, {pk for pk, headline in rows if headline}
 
     class IndexedPostgresSearchResults(PostgresSearchResults):
         def _do_count(self):

@@ -1,11 +1,36 @@
 """Helpers for the `{% picture %}` tags of the theme."""
 
 import math
+from functools import cache
 
 from django import template
 from wagtail.images.models import Filter
+from wagtail.images.templatetags import wagtailimages_tags
 
 register = template.Library()
+
+
+class PictureNode(wagtailimages_tags.PictureNode):
+    """Wagtail's `{% picture %}` with its filters made once per spec, not on every render: a
+    new Filter parses its spec and inspects its operations again (about 0.4 ms a card)."""
+
+    def get_filters(self):
+        return [spec_filter(spec) for spec in Filter.expand_spec(self.filter_specs)]
+
+
+@register.tag
+def picture(parser, token):
+    """`{% picture %}`, parsed as Wagtail parses it."""
+    node = wagtailimages_tags.image(parser, token)
+    return PictureNode(
+        node.image_expr, node.filter_specs, attrs=node.attrs, output_var_name=node.output_var_name
+    )
+
+
+@cache
+def spec_filter(spec: str) -> Filter:
+    """One Filter per spec, shared: it holds no image, only its parsed operations."""
+    return Filter(spec)
 
 
 # The focal point is given in steps of this many percent, as classes (fp-x30 fp-y70) that
@@ -25,7 +50,7 @@ def focal_classes(image, spec: str) -> str | None:
     """
     if not image or not image.has_focal_point():
         return None
-    transform = Filter(spec).get_transform(image)
+    transform = spec_filter(spec).get_transform(image)
     point = image.get_focal_point().transform(transform)
     width, height = transform.size
     x, y = (

@@ -469,11 +469,19 @@ def test_postgresql_phrase_finds_its_newest_matches_from_its_words_in_any_order(
         )
     ]
 
+    in_headline = article(headline=f"The {WORD} cove at dawn", published_at=factories.hours_ago(90))
+    article(headline=f"A cove, a {WORD} and a storm", published_at=factories.hours_ago(80))
+
     newest = search(client, q=f'"{WORD} cove"', sort="newest")
     # The cap is 2: three newest of the phrase's matches are found (one past the cap).
     assert result_titles(newest) == [a.title for a in in_order]
     assert not set(result_titles(newest)) & {a.title for a in reversed_order}
     assert "More than 2 results" in html(newest)
+    # By relevance, the older headline holding the phrase joins them, first; the one with
+    # its words in another order does not.
+    relevant = result_titles(search(client, q=f'"{WORD} cove"'))
+    assert relevant[0] == in_headline.title
+    assert sorted(relevant[1:]) == sorted(a.title for a in in_order)
 
 
 def test_the_demo_articles_are_in_the_index(client):
