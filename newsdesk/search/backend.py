@@ -15,10 +15,13 @@ articles). A model that indexes its title a second time under another name (Arti
 `body @@ query OR title @@ query`, which the GIN indexes answer. Ranking is unchanged.
 """
 
+import itertools
 import json
 from contextlib import contextmanager
 from functools import cache
 
+from django.db import connections
+from django.utils import timezone
 from wagtail.search.backends import database
 
 # FTS5 column weights, in the order Wagtail creates the table: (autocomplete, body, title).
@@ -63,6 +66,15 @@ HEADLINE_CANDIDATES = 100
 LOOSE = 2  # a phrase re-checks twice the matches it needs, found without their order
 WALK_COST = 3  # reading an article's body vector, in index entries read from the GIN matches
 
+# The dated index: articles' vectors beside their publication times (PostgreSQL, kept by
+# triggers: migrations/0003_dated_index.py), for searches of articles newest first.
+DATED_SHARE = 0.5  # of all articles, searched at least (see `dated`)
+DATED_MODEL, DATED_TABLE, DATED_ORDER = (
+    "articles.ArticlePage",
+    "search_dated_article",
+    "-first_published_at",
+)
+
 # The second name under which a model indexes its title, putting it into the body vector too.
 TITLE_IN_BODY = "headline"
 
@@ -86,8 +98,6 @@ def index_entries(model):
 def fetched_ids(queryset) -> list[int]:
     """A `values_list(..., flat=True)` of integer ids, fetched without Django's work per row
     (thousands of rows for a search)."""
-    from django.db import connections
-
     sql, params = queryset.query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
@@ -123,7 +133,7 @@ def planned(alias: str, settings: dict[str, str]):
     other readers' requests need. A plan priced with a disabled step is priced high enough
     to be compiled by the JIT, which took longer (75 ms) than running it.
     """
-    from django.db import connections, transaction
+    from django.db import transaction
 
     names = list(settings)
     outer = connections[alias].in_atomic_block
@@ -150,17 +160,7 @@ def planned(alias: str, settings: dict[str, str]):
 
 @cache
 def indexed_postgres_backend_class():
-    from django.contrib.postgres.fields import ArrayField
-    from django.db.models import (
-        BooleanField,
-        ExpressionWrapper,
-        F,
-        Func,
-        IntegerField,
-        Q,
-        TextField,
-        Value,
-    )
+    from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q
     from wagtail.search.backends.database.postgres.postgres import (
         PostgresSearchBackend,
         PostgresSearchQueryCompiler,
@@ -169,19 +169,19 @@ def indexed_postgres_backend_class():
     from wagtail.search.query import And, Phrase, PlainText
 
     class AnyOf(Func):
-        """`column = ANY(values)`: one array parameter, where `__in` sends one per value
-        (a thousand ids took longer to send than to look up)."""
+        """`column = ANY(values)`, the values sent as one array that psycopg adapts: `__in`
+        sends a parameter per value, and Django prepares each one (a thousand ids took
+        longer to send than to look up)."""
 
         output_field = BooleanField()
 
-        def __init__(self, column: str, values: list, of=IntegerField):
-            super().__init__(F(column), Value(values, output_field=ArrayField(of())))
+        def __init__(self, column: str, values: list):
+            super().__init__(F(column))
+            self.values = list(values)
 
         def as_sql(self, compiler, connection, **extra):
-            (column, column_params), (values, values_params) = (
-                compiler.compile(expression) for expression in self.source_expressions
-            )
-            return f"{column} = ANY({values})", (*column_params, *values_params)
+            column, params = compiler.compile(self.source_expressions[0])
+            return f"{column} = ANY(%s)", (*params, self.values)
 
     def plain(query) -> bool:
         if isinstance(query, And):
@@ -199,9 +199,48 @@ def indexed_postgres_backend_class():
     def newest_ids(queryset, ordering: str, limit: int) -> list[int]:
         return list(queryset.order_by(ordering).values_list("pk", flat=True)[:limit])
 
+    class Newest:
+        """Candidate ids, newest first, each kept only if `queryset` (published, the reader's
+        filters) holds it: checked by id in growing batches, only as far as asked for. With no
+        queryset, the candidates were found through it and are all kept."""
+
+        def __init__(self, queryset, candidates: list[int]):
+            self.queryset, self.candidates = queryset, candidates
+            self.kept: dict[int, bool] = (
+                {} if queryset is not None else dict.fromkeys(candidates, True)
+            )
+
+        def first(self, count: int, among: set[int] | None = None) -> list[int]:
+            """The newest `count` kept ids (only those in `among`, unless None); fewer when
+            there are no more. `among` is None when there is nothing to choose among."""
+            found = []
+            if not count:
+                return found
+            for index, pk in enumerate(self.candidates):
+                if among is not None and pk not in among:
+                    continue
+                if pk not in self.kept:
+                    self.check(index, among, max(count - len(found) + 64, len(self.kept)))
+                if self.kept[pk]:
+                    found.append(pk)
+                    if len(found) == count:
+                        break
+            return found
+
+        def check(self, start: int, among: set[int] | None, size: int) -> None:
+            unchecked = (
+                pk
+                for pk in itertools.islice(self.candidates, start, None)
+                if pk not in self.kept and (among is None or pk in among)
+            )
+            batch = list(itertools.islice(unchecked, size))
+            kept = set(fetched_ids(self.queryset.filter(AnyOf("pk", batch)).values_list("pk")))
+            self.kept.update((pk, pk in kept) for pk in batch)
+
     class IndexedPostgresSearchQueryCompiler(PostgresSearchQueryCompiler):
         _candidates = None
         _enough = 0
+        _dated = False
 
         def search(self, config, start, stop, score_field=None, backend=None):
             model = self.queryset.model
@@ -239,6 +278,7 @@ def indexed_postgres_backend_class():
             if self._candidates is None or enough > self._enough:
                 self._enough = enough
                 searched = max(estimated_rows(self.queryset), 1)
+                self._dated = self.dated(searched, ordering)
                 wide = loose(self.query)
                 wide = wide and self.build_tsquery(wide, config=config)
                 headlines = HEADLINE_CANDIDATES if self.order_by_relevance else 0
@@ -273,9 +313,9 @@ def indexed_postgres_backend_class():
             return found
 
         def from_index(self, search_query, wide, ordering, limit, headlines, headline_only=False):
-            """`newest` from the GIN indexes: every match's id, newest first, in one query
-            (joining each match to its date is most of its cost), and which of them match in
-            the headline, from the headline index alone.
+            """`newest` from the GIN indexes, which read no body vector: every match's id,
+            newest first, kept if the search's queryset holds it (`Newest`), and which of them
+            match in the headline, from the headline index alone.
 
             A phrase: the GIN indexes know which articles hold its words but not where, so
             each of their matches is re-checked against its vector (10,000 vectors read for a
@@ -284,45 +324,79 @@ def indexed_postgres_backend_class():
             its newest matches as are needed are re-checked, by id.
             """
             if wide is not None:
-                nearest = self.indexed_ids(wide, ordering, headline_only)
-                wide_headlines = self.headline_ids(wide, nearest, headlines, headline_only)
-                pool = nearest[: limit * LOOSE]
-                headline_pool = wide_headlines[: headlines * LOOSE]
+                nearest = self.matches(wide, ordering, headline_only)
+                wide_headlines = self.in_headline(wide, headlines, headline_only)
+                pool = nearest.first(limit * LOOSE)
+                headline_pool = nearest.first(headlines * LOOSE, among=wide_headlines)
                 body, headline = self.rechecked({*pool, *headline_pool}, search_query)
                 found = [pk for pk in pool if pk in body][:limit]
                 found_in_headline = [pk for pk in headline_pool if pk in headline][:headlines]
-                # Exact when each found enough, or re-checked every loose match.
-                if (len(found) == limit or len(pool) == len(nearest)) and (
-                    len(found_in_headline) == headlines or len(headline_pool) == len(wide_headlines)
+                # Exact when each found enough, or re-checked every loose match there was.
+                if (len(found) == limit or len(pool) < limit * LOOSE) and (
+                    len(found_in_headline) == headlines or len(headline_pool) < headlines * LOOSE
                 ):
                     return found + found_in_headline
-            ids = self.indexed_ids(search_query, ordering, headline_only)
-            in_headline = self.headline_ids(search_query, ids, headlines, headline_only)
-            return ids[:limit] + in_headline[:headlines]
+            ids = self.matches(search_query, ordering, headline_only)
+            in_headline = self.in_headline(search_query, headlines, headline_only)
+            return ids.first(limit) + ids.first(headlines, among=in_headline)
 
-        def indexed_ids(self, search_query, ordering, headline_only) -> list[int]:
-            """The ids of every article matching, newest first, found from the GIN indexes."""
-            entries = index_entries(self.queryset.model).filter(
+        def matches(self, search_query, ordering, headline_only) -> "Newest":
+            """Every article matching, newest first, found from the GIN indexes: from the
+            dated index (migrations/0003_dated_index.py) when it serves this search, else from
+            Wagtail's index entries, each joined to its page for its date."""
+            model = self.queryset.model
+            if self._dated and not headline_only:
+                return Newest(self.queryset, self.dated_ids(search_query))
+            entries = index_entries(model).filter(
                 self.matching(search_query, prefix="", headline_only=headline_only)
             )
             matching = self.queryset.filter(pk__in=entries).order_by(ordering)
-            return fetched_ids(matching.values_list("pk", flat=True))
+            return Newest(None, fetched_ids(matching.values_list("pk", flat=True)))
 
-        def headline_ids(self, search_query, ids, headlines, headline_only) -> list[int]:
-            """Those of `ids` (newest first) whose headline matches."""
+        def dated(self, searched: float, ordering: str) -> bool:
+            """Whether the dated index serves this search: articles newest first, searched
+            among most of them. Its matches are checked against the search's queryset by id
+            afterwards, about as many as are needed over the share of articles searched: with
+            a reader's filter (a section, an author, a month), joining every match to its page
+            in SQL, the filter applied, costs less."""
+            if self.queryset.model._meta.label != DATED_MODEL or ordering != DATED_ORDER:
+                return False
+            with connections[self.queryset.db].cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [DATED_TABLE]
+                )
+                articles = cursor.fetchone()[0]
+            return searched >= DATED_SHARE * articles
+
+        def dated_ids(self, search_query) -> list[int]:
+            """The ids of the articles whose vector matches, newest first: one bitmap scan of
+            the dated index, no join. Not yet checked against `published()` or any filter."""
+            query = self.queryset.query
+            compiler = query.get_compiler(self.queryset.db)
+            tsquery, params = compiler.compile(search_query.resolve_expression(query))
+            sql = (  # our table; the tsquery's values are parameters
+                f"SELECT page_id FROM {DATED_TABLE} WHERE body @@ {tsquery} "  # noqa: S608
+                "AND published_at <= %s ORDER BY published_at DESC, page_id DESC"
+            )
+            with connections[self.queryset.db].cursor() as cursor:
+                # Not now(): that is when the transaction began, perhaps before a publication.
+                cursor.execute(sql, [*params, timezone.now()])
+                return [row[0] for row in cursor.fetchall()]
+
+        def in_headline(self, search_query, headlines, headline_only) -> set[int] | None:
+            """The ids of every article whose headline matches, or None: no need to know."""
             if headline_only or not headlines:
-                return ids if headlines else []
+                return None
             entries = index_entries(self.queryset.model).filter(
                 self.matching(search_query, prefix="", headline_only=True)
             )
-            in_headline = set(fetched_ids(entries.values_list("page_id", flat=True)))
-            return [pk for pk in ids if pk in in_headline]
+            return set(fetched_ids(entries.values_list("page_id", flat=True)))
 
         def rechecked(self, ids, search_query) -> tuple[set[int], set[int]]:
             """Those of `ids` that match, and those that match in the headline, read by id."""
             entries = index_entries(self.queryset.model).filter(
                 self.matching(search_query, prefix=""),
-                AnyOf("object_id", [str(pk) for pk in ids], of=TextField),
+                AnyOf("object_id", [str(pk) for pk in ids]),
             )
             in_headline = ExpressionWrapper(Q(title=search_query), output_field=BooleanField())
             with planned(entries.db, BY_ID_PLANNING):

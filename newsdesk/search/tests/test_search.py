@@ -411,10 +411,19 @@ def test_postgresql_planner_settings_are_put_back_after_a_search(client):
     assert settings() == before
 
 
+@pytest.fixture(params=["dated index", "index entries"])
+def dated(request, monkeypatch):
+    """Both ways to the matches' dates (backend.py): the dated index, or a join per match."""
+    if request.param == "index entries":
+        compiler = backend.indexed_postgres_backend_class().query_compiler_class
+        monkeypatch.setattr(compiler, "dated", lambda self, searched, ordering: False)
+    return request.param
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's backend")
 @pytest.mark.parametrize("walk_cost", [0, 10**9], ids=["walk the dates", "ids from the index"])
 def test_postgresql_ranks_and_counts_the_newest_matches_and_older_headline_matches(
-    client, monkeypatch, walk_cost
+    client, monkeypatch, walk_cost, dated
 ):
     """A common word ranks only its newest matches (and the newest headline matches):
     ranking and counting every match reads every body vector (backend.py). Both ways of
@@ -450,7 +459,7 @@ def test_postgresql_ranks_and_counts_the_newest_matches_and_older_headline_match
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's backend")
 @pytest.mark.parametrize("loose", [2, 1], ids=["enough in the loose matches", "falls back"])
 def test_postgresql_phrase_finds_its_newest_matches_from_its_words_in_any_order(
-    client, monkeypatch, loose
+    client, monkeypatch, loose, dated
 ):
     """A phrase's newest matches are looked for among the newest articles holding its words
     in any order, re-checked by id (backend.py); when those hold too few, the phrase is
@@ -482,6 +491,43 @@ def test_postgresql_phrase_finds_its_newest_matches_from_its_words_in_any_order(
     relevant = result_titles(search(client, q=f'"{WORD} cove"'))
     assert relevant[0] == in_headline.title
     assert sorted(relevant[1:]) == sorted(a.title for a in in_order)
+
+
+def dated_row(pk: int):
+    """(first publication time, whether the vector holds WORD) in the dated index, or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT published_at, body @@ to_tsquery('english', %s) "
+            "FROM search_dated_article WHERE page_id = %s",
+            [WORD, pk],
+        )
+        return cursor.fetchone()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's dated index")
+def test_postgresql_dated_index_follows_the_index_entries_and_the_pages(client):
+    """The triggers keep the dated index in step (migrations/0003_dated_index.py): a new
+    entry adds the article's row, a new publication time moves it, and deleting the entry
+    or the page removes it. What readers may see is checked elsewhere: an unpublished
+    article keeps its row and is still never found."""
+    from wagtail.search.models import IndexEntry
+
+    kept = article(headline=f"The {WORD} harbour", published_at=factories.hours_ago(5))
+    dropped = article(headline=f"A {WORD} quay", published_at=factories.hours_ago(6))
+    assert dated_row(kept.pk) == (kept.first_published_at, True)
+
+    ArticlePage.objects.filter(pk=kept.pk).update(first_published_at=factories.hours_ago(50))
+    kept.refresh_from_db()
+    assert dated_row(kept.pk) == (kept.first_published_at, True)
+
+    kept.unpublish()
+    assert dated_row(kept.pk) is not None
+    assert result_titles(search(client, q=WORD)) == [dropped.title]
+
+    IndexEntry.objects.filter(object_id=str(dropped.pk)).delete()
+    assert dated_row(dropped.pk) is None
+    kept.delete()
+    assert dated_row(kept.pk) is None
 
 
 def test_the_demo_articles_are_in_the_index(client):
