@@ -186,7 +186,7 @@ class PageCache:
         self.alias = settings.PAGE_CACHE_ALIAS
         self.max_bytes = settings.PAGE_CACHE_MAX_BYTES
         self.skip = tuple(settings.PAGE_CACHE_SKIP_PREFIXES)
-        self.csrf = re.compile(rf"(?:^|;)\s*{re.escape(settings.CSRF_COOKIE_NAME)}=")
+        self.csrf = cookie_pattern(settings.CSRF_COOKIE_NAME)
         header, value = settings.SECURE_PROXY_SSL_HEADER or (None, None)
         self.https_header, self.https_value = header, value
 

@@ -196,8 +196,8 @@ def indexed_postgres_backend_class():
             return And([loose(sub) or sub for sub in query.subqueries])
         return None
 
-    def newest_ids(queryset, ordering: str, limit: int) -> list[int]:
-        return list(queryset.order_by(ordering).values_list("pk", flat=True)[:limit])
+    def newest_ids(queryset, ordering: str, limit: int | None = None) -> list[int]:
+        return fetched_ids(queryset.order_by(ordering).values_list("pk", flat=True)[:limit])
 
     class Newest:
         """Candidate ids, newest first, each kept only if `queryset` (published, the reader's
@@ -344,14 +344,10 @@ def indexed_postgres_backend_class():
             """Every article matching, newest first, found from the GIN indexes: from the
             dated index (migrations/0003_dated_index.py) when it serves this search, else from
             Wagtail's index entries, each joined to its page for its date."""
-            model = self.queryset.model
             if self._dated and not headline_only:
                 return Newest(self.queryset, self.dated_ids(search_query))
-            entries = index_entries(model).filter(
-                self.matching(search_query, prefix="", headline_only=headline_only)
-            )
-            matching = self.queryset.filter(pk__in=entries).order_by(ordering)
-            return Newest(None, fetched_ids(matching.values_list("pk", flat=True)))
+            matching = self.queryset.filter(pk__in=self.entries(search_query, headline_only))
+            return Newest(None, newest_ids(matching, ordering))
 
         def dated(self, searched: float, ordering: str) -> bool:
             """Whether the dated index serves this search: articles newest first, searched
@@ -387,17 +383,18 @@ def indexed_postgres_backend_class():
             """The ids of every article whose headline matches, or None: no need to know."""
             if headline_only or not headlines:
                 return None
-            entries = index_entries(self.queryset.model).filter(
-                self.matching(search_query, prefix="", headline_only=True)
-            )
+            entries = self.entries(search_query, headline_only=True)
             return set(fetched_ids(entries.values_list("page_id", flat=True)))
+
+        def entries(self, search_query, headline_only=False):
+            """The model's index entries matching, as the GIN indexes find them."""
+            return index_entries(self.queryset.model).filter(
+                self.matching(search_query, prefix="", headline_only=headline_only)
+            )
 
         def rechecked(self, ids, search_query) -> tuple[set[int], set[int]]:
             """Those of `ids` that match, and those that match in the headline, read by id."""
-            entries = index_entries(self.queryset.model).filter(
-                self.matching(search_query, prefix=""),
-                AnyOf("object_id", [str(pk) for pk in ids]),
-            )
+            entries = self.entries(search_query).filter(AnyOf("object_id", [str(pk) for pk in ids]))
             in_headline = ExpressionWrapper(Q(title=search_query), output_field=BooleanField())
             with planned(entries.db, BY_ID_PLANNING):
                 rows = list(entries.values_list("page_id", in_headline))
