@@ -39,11 +39,6 @@ class ArticlePageQuerySet(PageQuerySet):
         """Newest first, with what a story card shows fetched in a fixed number of queries."""
         from newsdesk.comments.models import Comment
 
-        from .models import ArticleByline
-
-        renditions_of_cards = (
-            get_image_model().get_rendition_model().objects.filter(filter_spec__in=renditions)
-        )
         approved = (
             Comment.objects.visible()
             .filter(article=OuterRef("pk"))
@@ -52,15 +47,11 @@ class ArticlePageQuerySet(PageQuerySet):
             .annotate(n=Count("pk"))
             .values("n")
         )
-        bylines = ArticleByline.objects.select_related("person").order_by("sort_order")
         return (
             self.defer_streamfields()
             .select_related("lead_image")
             .annotate(comment_count=Coalesce(Subquery(approved), 0))
-            .prefetch_related(
-                Prefetch("lead_image__renditions", queryset=renditions_of_cards),
-                Prefetch("bylines", queryset=bylines),
-            )
+            .prefetch_related(*card_prefetches(renditions))
             .order_by("-first_published_at", "-pk")
         )
 
@@ -91,6 +82,20 @@ class ArticlePageQuerySet(PageQuerySet):
 
 
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
+
+
+def card_prefetches(renditions=CARD_RENDITIONS) -> list[Prefetch]:
+    """What a story card shows beyond its article: the picture's renditions, the bylines."""
+    from .models import ArticleByline
+
+    renditions_of_cards = (
+        get_image_model().get_rendition_model().objects.filter(filter_spec__in=renditions)
+    )
+    bylines = ArticleByline.objects.select_related("person").order_by("sort_order")
+    return [
+        Prefetch("lead_image__renditions", queryset=renditions_of_cards),
+        Prefetch("bylines", queryset=bylines),
+    ]
 
 
 def attach_sections(articles):

@@ -33,28 +33,57 @@ def cached[T](
 
     The response being built gets the value's tags, whether it came from the cache or not.
     """
-    key = f"newsdesk:fragment:{key}"
+
+    def build_one(missing):
+        with t.collecting() as collected:
+            value = build()
+        return {None: (value, {*tags, *collected})}
+
+    return cached_each({None: key}, build_one, timeout=timeout)[None]
+
+
+def cached_each[K, T](
+    keys: dict[K, str],
+    build: Callable[[list[K]], dict[K, tuple[T, Iterable[str]]]],
+    *,
+    timeout: int = DEFAULT_TIMEOUT,
+) -> dict[K, T]:
+    """`cached()` for many values read at once (one round trip to Redis): those missing are
+    built together by `build(missing)`, which gives each its value and its own tags."""
+    full = {name: f"newsdesk:fragment:{key}" for name, key in keys.items()}
     pending = pending_tags()
+    found: dict[K, T] = {}
     mark = None
     try:
         store = get_tag_store()
-        entry = cache.get(key)
-        if entry is not None:
+        entries = cache.get_many(full.values())
+        for name, key in full.items():
+            if (entry := entries.get(key)) is None:
+                continue
             entry_mark, entry_tags, value = entry
             if not (pending & entry_tags) and store.fresh(entry_tags, entry_mark):
                 t.add_tags(*entry_tags)
-                return value
-        mark = store.mark()
+                found[name] = value
+        if len(found) < len(full):
+            mark = store.mark()
     except Exception:
-        logger.warning("Fragment cache unavailable; building %s", key, exc_info=True)
-    with t.collecting() as collected:
-        value = build()
-    entry_tags = frozenset({t.ALL, *tags, *collected})
-    t.add_tags(*entry_tags)
-    if mark is not None and not (pending & entry_tags):
+        logger.warning(
+            "Fragment cache unavailable; building %s", list(full.values()), exc_info=True
+        )
+    missing = [name for name in full if name not in found]
+    if not missing:
+        return found
+    stored = {}
+    for name, (value, value_tags) in build(missing).items():
+        entry_tags = frozenset({t.ALL, *value_tags})
+        t.add_tags(*entry_tags)
+        found[name] = value
+        if mark is not None and not (pending & entry_tags):
+            stored[full[name]] = (mark, entry_tags, value)
+    if stored:
         try:
-            store.prepare(entry_tags, mark)
-            cache.set(key, (mark, entry_tags, value), timeout)
+            store.prepare(frozenset().union(*(tags for _, tags, _ in stored.values())), mark)
+            cache.set_many(stored, timeout)
         except Exception:
-            logger.warning("Fragment cache unavailable; %s not stored", key, exc_info=True)
-    return value
+            logger.warning("Fragment cache unavailable; %s not stored", list(stored), exc_info=True)
+    return found

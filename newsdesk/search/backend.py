@@ -17,6 +17,7 @@ articles). A model that indexes its title a second time under another name (Arti
 
 import itertools
 import json
+import math
 from contextlib import contextmanager
 from functools import cache
 
@@ -65,6 +66,7 @@ RESULTS_CAP = 500
 HEADLINE_CANDIDATES = 100
 LOOSE = 2  # a phrase re-checks twice the matches it needs, found without their order
 WALK_COST = 3  # reading an article's body vector, in index entries read from the GIN matches
+DATED_WALK_COST = 6  # the same, in the dated index's matches read from its GIN index
 
 # The dated index: articles' vectors beside their publication times (PostgreSQL, kept by
 # triggers: migrations/0003_dated_index.py), for searches of articles newest first.
@@ -74,6 +76,7 @@ DATED_MODEL, DATED_TABLE, DATED_ORDER = (
     "search_dated_article",
     "-first_published_at",
 )
+DATED_COLUMNS = ("body", "headline")  # the vectors it holds (migrations/0004_dated_walk.py)
 
 # The second name under which a model indexes its title, putting it into the body vector too.
 TITLE_IN_BODY = "headline"
@@ -109,11 +112,11 @@ def estimated_rows(queryset) -> float:
     return json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"]
 
 
-def common(found: float, searched: float, limit: int) -> bool:
+def common(found: float, searched: float, limit: int, cost: float = WALK_COST) -> bool:
     """Whether walking the newest articles finds `limit` matches sooner than reading every
     match: it reads about limit / share articles' vectors, against reading the index entry of
-    every match, a third of the cost each (measured on the bench corpus)."""
-    return found * found > WALK_COST * limit * searched
+    every match, `cost` times cheaper each (measured on the bench corpus)."""
+    return found * found > cost * limit * searched
 
 
 # How the candidates are planned (see `planned`).
@@ -241,6 +244,8 @@ def indexed_postgres_backend_class():
         _candidates = None
         _enough = 0
         _dated = False
+        _articles = 1  # in the dated index (estimated)
+        _share = 1.0  # of those, in the search's queryset (estimated)
 
         def search(self, config, start, stop, score_field=None, backend=None):
             model = self.queryset.model
@@ -260,8 +265,31 @@ def indexed_postgres_backend_class():
                 candidates = self.candidates(
                     search_query, config=config, ordering=newest, enough=enough
                 )
+                if stop is not None and score_field is None:
+                    return self.page(candidates, config, start, stop)
                 queryset = self.queryset.filter(AnyOf("pk", candidates))
             return self._apply_ordering_and_scoring(queryset, rank, start, stop, score_field)
+
+        def page(self, candidates: list[int], config, start: int, stop: int) -> list:
+            """Results `start` to `stop` of the candidates, which the search's queryset holds
+            (see `candidates`): ranked from their index entries alone, then only those
+            fetched, in that order. Ranking them joined to their pages, with the reader's
+            filters applied again, read every candidate's page too."""
+            if not candidates or start >= len(candidates):
+                return []
+            if self.order_by_relevance:
+                vectors = [(F("title"), F("title_norm")), (F("body"), 1.0)]
+                rank = self._build_rank_expression(vectors, config)
+                ranked = (
+                    index_entries(self.queryset.model)
+                    .filter(AnyOf("object_id", [str(pk) for pk in candidates]))
+                    .order_by(rank.desc(), "-page_id")
+                )
+                ids = fetched_ids(ranked.values_list("page_id", flat=True)[start:stop])
+            else:
+                ids = candidates[start:stop]  # newest first already
+            found = {page.pk: page for page in self.queryset.filter(AnyOf("pk", ids))}
+            return [found[pk] for pk in ids if pk in found]
 
         @staticmethod
         def matching(search_query, *, prefix="index_entries__", headline_only=False) -> Q:
@@ -294,12 +322,15 @@ def indexed_postgres_backend_class():
             Testing or ranking a match row by row reads the article's whole body vector from
             TOAST: ranking every article with a word found in 40% of 100,000 took 1.5 s. Two
             ways to find the newest matches, chosen by PostgreSQL's estimate of how many there
-            are (it keeps word frequencies): for a common word, walk the publication date
-            index and test each article until enough match (a few thousand rows); for a rarer
-            one, take the ids of every match from the GIN indexes, which reads no vector (see
-            `from_index`). The planner alone walks the dates for rare words too: it does not
-            count what reading a vector costs.
+            are (it keeps word frequencies): for a common word, walk the publication dates
+            newest first and test each article until enough match (a few thousand rows); for a
+            rarer one, take the ids of every match from the GIN indexes, which reads no vector
+            (see `from_index`). The planner alone walks the dates for rare words too: it does
+            not count what reading a vector costs. The dated index (`dated_newest`) makes the
+            same choice on its own table.
             """
+            if self._dated:
+                return self.from_index(search_query, wide, ordering, limit, headlines)
             walk = self.queryset.filter(self.matching(search_query))
             if not common(estimated_rows(walk), searched, limit):
                 return self.from_index(search_query, wide, ordering, limit, headlines)
@@ -313,9 +344,7 @@ def indexed_postgres_backend_class():
             return found
 
         def from_index(self, search_query, wide, ordering, limit, headlines, headline_only=False):
-            """`newest` from the GIN indexes, which read no body vector: every match's id,
-            newest first, kept if the search's queryset holds it (`Newest`), and which of them
-            match in the headline, from the headline index alone.
+            """`newest` from the GIN indexes, which read no body vector.
 
             A phrase: the GIN indexes know which articles hold its words but not where, so
             each of their matches is re-checked against its vector (10,000 vectors read for a
@@ -324,10 +353,9 @@ def indexed_postgres_backend_class():
             its newest matches as are needed are re-checked, by id.
             """
             if wide is not None:
-                nearest = self.matches(wide, ordering, headline_only)
-                wide_headlines = self.in_headline(wide, headlines, headline_only)
-                pool = nearest.first(limit * LOOSE)
-                headline_pool = nearest.first(headlines * LOOSE, among=wide_headlines)
+                pool, headline_pool = self.newest_matches(
+                    wide, ordering, limit * LOOSE, headlines * LOOSE, headline_only
+                )
                 body, headline = self.rechecked({*pool, *headline_pool}, search_query)
                 found = [pk for pk in pool if pk in body][:limit]
                 found_in_headline = [pk for pk in headline_pool if pk in headline][:headlines]
@@ -336,18 +364,41 @@ def indexed_postgres_backend_class():
                     len(found_in_headline) == headlines or len(headline_pool) < headlines * LOOSE
                 ):
                     return found + found_in_headline
-            ids = self.matches(search_query, ordering, headline_only)
-            in_headline = self.in_headline(search_query, headlines, headline_only)
-            return ids.first(limit) + ids.first(headlines, among=in_headline)
+            found, found_in_headline = self.newest_matches(
+                search_query, ordering, limit, headlines, headline_only
+            )
+            return found + found_in_headline
 
-        def matches(self, search_query, ordering, headline_only) -> "Newest":
-            """Every article matching, newest first, found from the GIN indexes: from the
-            dated index (migrations/0003_dated_index.py) when it serves this search, else from
-            Wagtail's index entries, each joined to its page for its date."""
+        def newest_matches(self, search_query, ordering, count, headlines, headline_only):
+            """The ids of the newest `count` matches and of the newest `headlines` matches in
+            the headline: from the dated index when it serves this search, else every match
+            from the GIN indexes of Wagtail's index entries, each joined to its page for its
+            date, and which of them match in the headline from the headline index alone."""
             if self._dated and not headline_only:
-                return Newest(self.queryset, self.dated_ids(search_query))
+                return (
+                    self.dated_newest(search_query, "body", count),
+                    self.dated_newest(search_query, "headline", headlines),
+                )
             matching = self.queryset.filter(pk__in=self.entries(search_query, headline_only))
-            return Newest(None, newest_ids(matching, ordering))
+            ids = Newest(None, newest_ids(matching, ordering))
+            in_headline = self.in_headline(search_query, headlines, headline_only)
+            return ids.first(count), ids.first(headlines, among=in_headline)
+
+        def dated_newest(self, search_query, column: str, count: int) -> list[int]:
+            """The newest `count` articles whose `column` matches and that the search's
+            queryset holds, from the dated index (migrations/0003 and 0004): its date index
+            walked for a common word, else its GIN index; then checked by id (`Newest`)."""
+            if not count:
+                return []
+            estimate = self.dated_estimate(search_query, column)
+            walk = common(estimate, self._articles, count, DATED_WALK_COST)
+            # Enough for `count` once those the search's queryset lacks are left out.
+            enough = math.ceil(count / self._share) + 64
+            newest = Newest(self.queryset, self.dated_ids(search_query, column, enough, walk=walk))
+            found = newest.first(count)
+            if len(found) < count and len(newest.candidates) == enough:
+                found = Newest(self.queryset, self.dated_ids(search_query, column)).first(count)
+            return found
 
         def dated(self, searched: float, ordering: str) -> bool:
             """Whether the dated index serves this search: articles newest first, searched
@@ -362,22 +413,44 @@ def indexed_postgres_backend_class():
                     "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [DATED_TABLE]
                 )
                 articles = cursor.fetchone()[0]
+            self._articles = max(articles, 1)
+            self._share = min(1.0, searched / self._articles)
             return searched >= DATED_SHARE * articles
 
-        def dated_ids(self, search_query) -> list[int]:
-            """The ids of the articles whose vector matches, newest first: one bitmap scan of
-            the dated index, no join. Not yet checked against `published()` or any filter."""
+        def dated_estimate(self, search_query, column: str) -> float:
+            """PostgreSQL's estimate of the dated index's articles whose `column` matches."""
+            sql, params = self.dated_sql(search_query, column)
+            with connections[self.queryset.db].cursor() as cursor:
+                cursor.execute(f"EXPLAIN (FORMAT json) {sql}", params)
+                return cursor.fetchone()[0][0]["Plan"]["Plan Rows"]  # psycopg parses json
+
+        def dated_ids(self, search_query, column="body", limit=None, walk=False) -> list[int]:
+            """The ids of the articles whose `column` vector (body or headline) matches,
+            newest first, from the dated index alone, at most `limit`: walking its date index
+            and testing each row, or every match from its GIN index, then sorted. Not yet
+            checked against `published()` or any filter."""
+            sql, params = self.dated_sql(search_query, column)
+            if not walk:  # a CTE kept apart: the planner would walk the dates for any LIMIT
+                sql = f"WITH matches AS MATERIALIZED ({sql}) SELECT page_id FROM matches"  # noqa: S608
+            sql = f"{sql} ORDER BY published_at DESC, page_id DESC"
+            if limit is not None:
+                sql, params = f"{sql} LIMIT %s", [*params, limit]
+            with connections[self.queryset.db].cursor() as cursor:
+                cursor.execute(sql, params)
+                return [row[0] for row in cursor.fetchall()]
+
+        def dated_sql(self, search_query, column: str) -> tuple[str, list]:
+            if column not in DATED_COLUMNS:
+                raise ValueError(f"dated index: no {column!r} column, only {DATED_COLUMNS}")
             query = self.queryset.query
             compiler = query.get_compiler(self.queryset.db)
             tsquery, params = compiler.compile(search_query.resolve_expression(query))
-            sql = (  # our table; the tsquery's values are parameters
-                f"SELECT page_id FROM {DATED_TABLE} WHERE body @@ {tsquery} "  # noqa: S608
-                "AND published_at <= %s ORDER BY published_at DESC, page_id DESC"
+            sql = (  # our table and columns; the tsquery's values are parameters
+                f"SELECT page_id, published_at FROM {DATED_TABLE} "  # noqa: S608
+                f"WHERE {column} @@ {tsquery} AND published_at <= %s"
             )
-            with connections[self.queryset.db].cursor() as cursor:
-                # Not now(): that is when the transaction began, perhaps before a publication.
-                cursor.execute(sql, [*params, timezone.now()])
-                return [row[0] for row in cursor.fetchall()]
+            # Not now(): that is when the transaction began, perhaps before a publication.
+            return sql, [*params, timezone.now()]
 
         def in_headline(self, search_query, headlines, headline_only) -> set[int] | None:
             """The ids of every article whose headline matches, or None: no need to know."""

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_safe
 
 from newsdesk.articles.models import ArticleByline, ArticlePage, SectionPage
 from newsdesk.articles.pagination import paginate
-from newsdesk.articles.queries import picture_renditions, public_sections
+from newsdesk.articles.queries import public_sections
 from newsdesk.people.models import PersonPage
 
 from . import backend
-from .highlight import Marker, lead_text
+from .cards import RESULT_RENDITIONS, result_cards
 from .query import MAX_QUERY_LENGTH, ReaderQuery
 from .suggest import did_you_mean
 
@@ -32,8 +32,6 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999  # dates outside are typing slips, not archiv
 SHOWN = 40  # characters of a rejected filter value repeated in its note
 PEOPLE_CACHE_KEY = "site_search:people:1"
 PEOPLE_CACHE_SECONDS = 600
-# The sizes search/result.html shows: a result's card fetches no other rendition.
-RESULT_RENDITIONS = picture_renditions("480x270", "960x540")
 
 
 def shown(value: str) -> str:
@@ -130,26 +128,6 @@ def bylined_people() -> list[PersonPage]:
     return people
 
 
-def decorate(articles, query: ReaderQuery) -> None:
-    """Give each result a headline and a snippet with the reader's words marked (browsing
-    without words: the headline and dek as they are)."""
-    if not query:
-        for article in articles:
-            article.search_headline, article.search_snippet = article.title, article.dek
-        return
-    marker = Marker(query.all_words)
-    bodies = dict(
-        ArticlePage.objects.filter(pk__in=[a.pk for a in articles]).values_list("pk", "body")
-    )
-    stream_block = ArticlePage.body.field.stream_block
-    for article in articles:
-        body = bodies.get(article.pk)
-        body_text = " ".join(stream_block.get_searchable_content(body)) if body else ""
-        text = " ".join(part for part in (article.dek, body_text) if part)
-        article.search_headline = marker.mark(article.title)
-        article.search_snippet = marker.snippet(text) or lead_text(article.dek or body_text)
-
-
 def suggest(query: ReaderQuery, filters: Filters, published) -> tuple[str, bool] | None:
     """A respelling that finds something: with the reader's filters if possible, else
     without them (then the link drops them). Only asked when nothing was found."""
@@ -190,7 +168,9 @@ def search(request):
             0, "Search for words or numbers: symbols and emoji on their own are not searched."
         )
 
+    # Bylines and renditions only for cards not kept already (cards.py).
     articles = filters.apply(published).for_listing(renditions=RESULT_RENDITIONS)
+    articles = articles.prefetch_related(None)
     results = None
     if query:
         if filters.sort == "newest":
@@ -207,7 +187,7 @@ def search(request):
     page_obj = paginate(request, results, keyset=False) if results is not None else None
     suggestion = None
     if page_obj is not None:
-        decorate(page_obj.object_list, query)
+        result_cards(page_obj.object_list, query, request)
         if query and not page_obj.paginator.count:
             suggestion = suggest(query, filters, published)
 

@@ -16,6 +16,8 @@ is only a faster way to find candidates: which of them readers may see is still 
 
 from django.db import migrations
 
+from ._postgres import entry_function, run
+
 TABLE = "search_dated_article"
 
 CREATE = f"""
@@ -26,25 +28,7 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
 );
 CREATE INDEX IF NOT EXISTS {TABLE}_body ON {TABLE} USING gin (body);
 
-CREATE OR REPLACE FUNCTION {TABLE}_from_entry() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    article integer := (
-        SELECT id FROM django_content_type WHERE app_label = 'articles' AND model = 'articlepage'
-    );
-BEGIN
-    IF TG_OP <> 'INSERT' AND OLD.content_type_id = article THEN
-        DELETE FROM {TABLE} WHERE page_id = OLD.object_id::integer;
-    END IF;
-    IF TG_OP <> 'DELETE' AND NEW.content_type_id = article THEN
-        INSERT INTO {TABLE} (page_id, published_at, body)
-        SELECT id, first_published_at, NEW.body || NEW.title
-        FROM wagtailcore_page WHERE id = NEW.object_id::integer
-        ON CONFLICT (page_id) DO UPDATE
-        SET published_at = EXCLUDED.published_at, body = EXCLUDED.body;
-    END IF;
-    RETURN NULL;
-END $$;
-
+{entry_function(TABLE, {"body": "NEW.body || NEW.title"})}
 CREATE OR REPLACE FUNCTION {TABLE}_from_page() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE {TABLE} SET published_at = NEW.first_published_at WHERE page_id = NEW.id;
@@ -75,16 +59,6 @@ DROP FUNCTION IF EXISTS {TABLE}_from_entry();
 DROP FUNCTION IF EXISTS {TABLE}_from_page();
 DROP TABLE IF EXISTS {TABLE};
 """
-
-
-def run(sql: str):
-    def operation(apps, schema_editor):
-        connection = schema_editor.connection
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(sql)  # no parameters: several statements in one
-
-    return operation
 
 
 class Migration(migrations.Migration):

@@ -259,6 +259,33 @@ def test_snippets_mark_the_matched_words_and_escape_everything_else(client):
     assert "<mark>" in snippet and "&amp;" in snippet
 
 
+def test_result_cards_are_kept_and_change_with_their_article_and_its_author(
+    client, django_capture_on_commit_callbacks
+):
+    """A card is rendered once and kept (cards.py): the next search reads no byline, picture
+    or body for it; a new headline, a renamed author and unpublishing show at once."""
+    person = PersonPage.objects.live().first()
+    with django_capture_on_commit_callbacks(execute=True):  # its purges sent, as on commit
+        page = article(headline=f"The {WORD} ferry", bylines=[person], body=f"A {WORD} crossing.")
+    first = html(search(client, q=WORD))
+    assert escape(person.title) in first and f"<mark>{WORD}</mark> crossing" in first
+
+    with CaptureQueriesContext(connection) as captured:
+        again = html(search(client, q=f"{WORD} ferry"))
+    assert f"The <mark>{WORD}</mark> <mark>ferry</mark>" in again
+    sql = "\n".join(query["sql"] for query in captured)
+    assert "articles_articlebyline" not in sql and '"articles_articlepage"."body"' not in sql
+
+    person.title = "Ines Carvalho-Lund"
+    person.save_revision().publish()
+    assert "Ines Carvalho-Lund" in html(search(client, q=WORD))
+    page.title = f"The {WORD} ferry returns"
+    page.save_revision().publish()
+    assert f"<mark>{WORD}</mark> ferry returns" in html(search(client, q=WORD))
+    page.unpublish()
+    assert "ferry" not in html(search(client, q=WORD))
+
+
 def test_a_result_that_matched_elsewhere_shows_its_dek():
     marker = Marker(["okafor"])
     assert marker.snippet("Nothing to see here.") is None
@@ -387,7 +414,8 @@ def test_postgresql_matches_through_the_gin_indexes(client):
     with CaptureQueriesContext(connection) as captured:
         search(client, q="river talks")
     sql = "\n".join(query["sql"] for query in captured)
-    assert re.search(r'"\w+"\."body" @@', sql)  # the table's name or a subquery's alias
+    # Wagtail's index entries (by the table's name or a subquery's alias), or the dated index.
+    assert re.search(r'"\w+"\."body" @@|FROM search_dated_article WHERE body @@', sql)
     assert '"title" || ' not in sql
 
 
@@ -429,6 +457,7 @@ def test_postgresql_ranks_and_counts_the_newest_matches_and_older_headline_match
     ranking and counting every match reads every body vector (backend.py). Both ways of
     finding the newest matches give the same results."""
     monkeypatch.setattr(backend, "WALK_COST", walk_cost)
+    monkeypatch.setattr(backend, "DATED_WALK_COST", walk_cost)
     monkeypatch.setattr(backend, "RESULTS_CAP", 3)
     monkeypatch.setattr(backend, "HEADLINE_CANDIDATES", 1)
     body_only = [
@@ -465,6 +494,7 @@ def test_postgresql_phrase_finds_its_newest_matches_from_its_words_in_any_order(
     in any order, re-checked by id (backend.py); when those hold too few, the phrase is
     searched as a whole. Either way only the words in that order match, newest first."""
     monkeypatch.setattr(backend, "WALK_COST", 10**9)  # ids from the index, not the walk
+    monkeypatch.setattr(backend, "DATED_WALK_COST", 10**9)
     monkeypatch.setattr(backend, "RESULTS_CAP", 2)
     monkeypatch.setattr(backend, "LOOSE", loose)
     reversed_order = [
@@ -493,11 +523,12 @@ def test_postgresql_phrase_finds_its_newest_matches_from_its_words_in_any_order(
     assert sorted(relevant[1:]) == sorted(a.title for a in in_order)
 
 
-def dated_row(pk: int):
-    """(first publication time, whether the vector holds WORD) in the dated index, or None."""
+def dated_row(pk: int, column="body"):
+    """(first publication time, whether the `column` vector holds WORD) in the dated index,
+    or None."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT published_at, body @@ to_tsquery('english', %s) "
+            f"SELECT published_at, {column} @@ to_tsquery('english', %s) "  # noqa: S608
             "FROM search_dated_article WHERE page_id = %s",
             [WORD, pk],
         )
@@ -514,7 +545,11 @@ def test_postgresql_dated_index_follows_the_index_entries_and_the_pages(client):
 
     kept = article(headline=f"The {WORD} harbour", published_at=factories.hours_ago(5))
     dropped = article(headline=f"A {WORD} quay", published_at=factories.hours_ago(6))
+    in_body = article(headline="Harbour notes", body=f"The {WORD} came in late.")
     assert dated_row(kept.pk) == (kept.first_published_at, True)
+    assert dated_row(kept.pk, "headline") == (kept.first_published_at, True)
+    assert dated_row(in_body.pk) == (in_body.first_published_at, True)
+    assert dated_row(in_body.pk, "headline") == (in_body.first_published_at, False)
 
     ArticlePage.objects.filter(pk=kept.pk).update(first_published_at=factories.hours_ago(50))
     kept.refresh_from_db()
@@ -522,7 +557,7 @@ def test_postgresql_dated_index_follows_the_index_entries_and_the_pages(client):
 
     kept.unpublish()
     assert dated_row(kept.pk) is not None
-    assert result_titles(search(client, q=WORD)) == [dropped.title]
+    assert result_titles(search(client, q=WORD)) == [dropped.title, in_body.title]
 
     IndexEntry.objects.filter(object_id=str(dropped.pk)).delete()
     assert dated_row(dropped.pk) is None
