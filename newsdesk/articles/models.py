@@ -153,7 +153,7 @@ def find_page(url_path: str, *, slug: str, article: bool) -> Page | None:
     # The slug's index narrows the search; an article comes with its images.
     page = None
     if article:
-        found = ArticlePage.objects.select_related("lead_image", "social_image")
+        found = ArticlePage.objects.select_related("lead_image", "social_image").defer("body")
         page = found.filter(slug=slug, url_path=url_path).first()
     if page is None:
         base = Page.objects.filter(slug=slug, url_path=url_path).first()
