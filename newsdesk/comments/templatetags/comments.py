@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from newsdesk.caching.fragments import cached
+from newsdesk.caching.templatetags.fragments import cacheable, cached_for_page
 from newsdesk.comments.forms import CommentForm
 from newsdesk.comments.models import CommentSettings
 from newsdesk.comments.services import comments_state, thread
@@ -13,25 +14,40 @@ from newsdesk.core.middleware import volatile
 register = template.Library()
 # Stands for the signed token in the kept form (an attribute value: no markup needed).
 STAND_IN = "newsdesk-comment-token"
+FORM = "<!--comment-form-->"  # where comments/section.html leaves the form
 
 
-@register.inclusion_tag("comments/section.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def comment_section(context, article):
+    """The article's comments and, while they are open, the form. Kept as HTML with the
+    page's tags (an approved or removed comment purges the article), the form put in on
+    every render (`article_form`)."""
     request = context.get("request")
     conf = CommentSettings.for_request(request) if request else CommentSettings()
     state = comments_state(article, conf)
     newest = request is not None and request.GET.get("comments") == "newest"
-    nodes = thread(article=article, newest_first=newest) if state != "off" else []
-    return {
-        "article": article,
-        "state": state,
-        "nodes": nodes,
-        "count": count_nodes(nodes),
-        "newest": newest,
-        "form_html": article_form(article) if state == "open" else "",
-        "received": request is not None and request.GET.get("comment") == "received",
-        "request": request,
-    }
+    received = request is not None and request.GET.get("comment") == "received"
+
+    def build() -> str:
+        nodes = thread(article=article, newest_first=newest) if state != "off" else []
+        section = {
+            "article": article,
+            "state": state,
+            "nodes": nodes,
+            "count": count_nodes(nodes),
+            "newest": newest,
+            "received": received,
+        }
+        return render_to_string("comments/section.html", section, request=None)
+
+    if cacheable(context):
+        parts = [article.pk, state, newest, received]
+        html = cached_for_page(context, "comments", parts, build)
+    else:
+        html = build()
+    if state == "open":
+        html = html.replace(FORM, article_form(article), 1)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
 
 
 def article_form(article) -> str:

@@ -6,7 +6,9 @@ import time
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from newsdesk.articles.models import ArticlePage
 from newsdesk.comments import tokens
@@ -94,6 +96,26 @@ def test_approved_comment_appears_with_permalink_and_count(client, article):
     assert "reader1@example.org" not in soup.get_text(), "email is never shown"
     count = int(soup.select_one(".comment-count").get_text())
     assert count == Comment.objects.visible().filter(article=article).count()
+
+
+def test_the_comments_are_kept_and_an_approved_comment_shows_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    """The comment section is kept as HTML with the article's tags (templatetags/comments.py):
+    a second render reads no comment; approving one purges it. A demo article: its
+    publication's purges were sent long ago, so what it renders may be kept."""
+    article = ArticlePage.objects.published().filter(comments_mode="open")
+    article = article.order_by("-first_published_at").first()
+    client.get(article.url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(article.url).content.decode()
+    assert 'id="comment-form"' in html and 'name="token"' in html
+    assert not [q["sql"] for q in queries if "comments_comment" in q["sql"]]
+
+    comment = comment_create(article=article, author=author(), body="Fresh words, approved.")
+    with django_capture_on_commit_callbacks(execute=True):  # moderation purges on commit
+        moderate(comments=[comment], status="approved")
+    assert "Fresh words, approved." in client.get(article.url).content.decode()
 
 
 def test_comment_count_on_story_cards(client, article):
