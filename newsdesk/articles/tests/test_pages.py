@@ -234,6 +234,27 @@ def test_a_page_once_found_is_routed_without_a_query_until_it_changes(client):
     get(client, article.url, status=404)
 
 
+def test_the_kept_masthead_marks_where_each_page_is(client):
+    """The masthead is kept per place in the navigation (core/templatetags/newsdesk.py): each
+    page, rendered twice in turn, marks its own place, never another page's."""
+    science = ArticlePage.objects.published().child_of(SectionPage.objects.get(slug="science"))
+    places = [
+        ("/", "Home", "page"),
+        ("/world/", "World", "page"),
+        (science.first().url, "Science", "true"),
+        ("/about/", None, None),
+    ]
+    for url, current, kind in places * 2:
+        _, soup = get(client, url)
+        marked = soup.select(".section-nav [aria-current]")
+        assert [(a.get_text(strip=True), a["aria-current"]) for a in marked] == (
+            [(current, kind)] if current else []
+        ), url
+        assert bool(soup.select("h1.wordmark")) == (url == "/"), url
+    _, soup = get(client, "/search/?q=harbour")
+    assert not soup.select(".masthead-search"), "the search page has its own box"
+
+
 def test_server_error_page_renders_without_the_database(client, settings):
     from newsdesk.core.views import server_error
 
