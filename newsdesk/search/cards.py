@@ -4,8 +4,8 @@ A result is the same card in every search but for its headline and snippet, wher
 reader's words are marked. The rest (picture, section, byline, time) is rendered once per
 publication of the article and kept by `caching.fragments` with the tags of the article and
 of its bylined people, so an edit, an unpublished article or a renamed author shows at once.
-Beside the HTML is the article's plain text (dek and body), from which snippets are cut: a
-card already seen costs no query for its bylines, renditions or body.
+Beside the HTML is the article's body as plain text, from which snippets are cut: a card
+already seen costs no query for its bylines, renditions or body.
 """
 
 from dataclasses import dataclass

@@ -53,6 +53,14 @@ def cached_for_page(context, name: str, parts, build, *, shared=False, timeout=S
     )
 
 
+def kept_html(context, name: str, parts, build, *, shared=False, timeout=SECONDS):
+    """`build()`'s HTML, kept as `cached_for_page` keeps it when the page may be kept."""
+    if not cacheable(context):
+        return mark_safe(build())  # noqa: S308 - rendered by the template engine, escaped there
+    html = cached_for_page(context, name, parts, build, shared=shared, timeout=timeout)
+    return mark_safe(html)  # noqa: S308 - as above
+
+
 class FragmentNode(template.Node):
     def __init__(self, nodelist, name, parts, *, shared=False, timeout=SECONDS):
         self.nodelist = nodelist
@@ -62,18 +70,14 @@ class FragmentNode(template.Node):
         self.timeout = timeout
 
     def render(self, context) -> str:
-        if not cacheable(context):
-            return self.nodelist.render(context)
-        parts = [part.resolve(context) for part in self.parts]
-        html = cached_for_page(
+        return kept_html(
             context,
             self.name.resolve(context),
-            parts,
+            [part.resolve(context) for part in self.parts],
             lambda: self.nodelist.render(context),
             shared=self.shared,
             timeout=self.timeout,
         )
-        return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
 
 
 @register.tag

@@ -4,7 +4,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from newsdesk.caching.fragments import cached
-from newsdesk.caching.templatetags.fragments import cacheable, cached_for_page
+from newsdesk.caching.templatetags.fragments import kept_html
 from newsdesk.comments.forms import CommentForm
 from newsdesk.comments.models import CommentSettings
 from newsdesk.comments.services import comments_state, thread
@@ -40,14 +40,10 @@ def comment_section(context, article):
         }
         return render_to_string("comments/section.html", section, request=None)
 
-    if cacheable(context):
-        parts = [article.pk, state, newest, received]
-        html = cached_for_page(context, "comments", parts, build)
-    else:
-        html = build()
+    html = kept_html(context, "comments", [article.pk, state, newest, received], build)
     if state == "open":
-        html = html.replace(FORM, article_form(article), 1)
-    return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
+        html = mark_safe(html.replace(FORM, article_form(article), 1))  # noqa: S308 - as kept
+    return html
 
 
 def article_form(article) -> str:
@@ -59,8 +55,8 @@ def article_form(article) -> str:
         return render_to_string("comments/form.html", {"form": form, "article": article})
 
     html = cached(f"comment-form:{article.pk}", build)
-    token = volatile(make_token(article.pk))
-    return mark_safe(html.replace(STAND_IN, token, 1))  # noqa: S308 - rendered by the template engine; the token is URL-safe
+    token = volatile(make_token(article.pk))  # URL-safe: no markup
+    return mark_safe(html.replace(STAND_IN, token, 1))  # noqa: S308 - rendered, escaped
 
 
 def count_nodes(nodes) -> int:

@@ -75,15 +75,13 @@ def masthead(context, site_name: str):
     """components/masthead.html, kept: between pages it differs only by the day, the section
     the page belongs to (and whether it is that section's own page), and whether it is the
     home page or the search page."""
-    from newsdesk.caching.templatetags.fragments import cacheable, cached_for_page
+    from newsdesk.caching.templatetags.fragments import kept_html
 
     def build() -> str:
         template = context.template.engine.get_template("components/masthead.html")
         with context.push(site_name=site_name):
             return template.render(context)
 
-    if not cacheable(context):
-        return build()
     section, page = context.get("current_section"), context.get("page")
     parts = [
         site_name,
@@ -93,8 +91,7 @@ def masthead(context, site_name: str):
         getattr(section, "pk", None),
         section is not None and getattr(page, "pk", None) == section.pk,
     ]
-    html = cached_for_page(context, "masthead", parts, build, shared=True)
-    return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
+    return kept_html(context, "masthead", parts, build, shared=True)
 
 
 @register.simple_tag
