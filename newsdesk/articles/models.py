@@ -23,7 +23,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from newsdesk.caching.tags import archive_tag, page_tag, section_tag, tag_tag
+from newsdesk.caching.tags import archive_tag, section_tag, tag_tag
 from newsdesk.core.blocks import ArticleBodyBlock
 from newsdesk.distribution.metadata.widgets import LengthHintInput, LengthHintTextarea
 
@@ -96,7 +96,7 @@ class HomePage(CachedViewRestrictions, RoutablePageMixin, Page):
             try:
                 self.resolve_subpage(path)
             except Http404:
-                found = routed_page(
+                found = find_page(
                     f"{self.url_path}{path[1:]}",
                     slug=path_components[-1],
                     article=len(path_components) == 2,
@@ -143,19 +143,6 @@ class HomePage(CachedViewRestrictions, RoutablePageMixin, Page):
             "articles/tag_page.html",
             {"tag": tag, "page_obj": paginate(request, articles, tag=tag_tag(tag.pk))},
         )
-
-
-def routed_page(url_path: str, *, slug: str, article: bool) -> Page | None:
-    """`find_page`, kept until the page found is purged (published again, unpublished, moved,
-    deleted), so that a page cache miss costs no query to find its page. A path leading
-    nowhere is looked up each time: a page published there later purges no such entry."""
-    from newsdesk.caching.fragments import cached_each
-
-    def build(keys) -> dict:
-        page = find_page(url_path, slug=slug, article=article)
-        return {} if page is None else {url_path: (page, [page_tag(page.pk)])}
-
-    return cached_each({url_path: f"route:{url_path}"}, build).get(url_path)
 
 
 def find_page(url_path: str, *, slug: str, article: bool) -> Page | None:

@@ -2,8 +2,6 @@
 
 import pytest
 from bs4 import BeautifulSoup
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from newsdesk.articles.models import ArticlePage, SectionPage
 from newsdesk.articles.pagination import PAGE_SIZE
@@ -210,28 +208,6 @@ def test_unpublished_article_is_not_found_and_not_listed(client):
     assert soup.select_one(".section-nav a[href='/world/']"), "the 404 page keeps the navigation"
     for listing in ("/", "/science/", f"/tags/{article.tags.first().slug}/"):
         assert article.title not in client.get(listing).content.decode()
-
-
-def test_a_page_once_found_is_routed_without_a_query_until_it_changes(client):
-    """The page a URL leads to is kept (`routed_page`): the next render runs no query to
-    find it, and a new slug or an unpublished article shows at once."""
-    article = (
-        ArticlePage.objects.published().child_of(SectionPage.objects.get(slug="science")).last()
-    )
-    url = article.url
-    get(client, url)
-    with CaptureQueriesContext(connection) as queries:
-        get(client, url)
-    assert not [q["sql"] for q in queries if '"url_path"' in q["sql"]]
-
-    article.slug = "a-new-address-for-the-story"
-    article.save_revision().publish()
-    article.refresh_from_db()
-    assert article.url != url
-    assert client.get(url).status_code in (301, 404)  # a redirect, if Wagtail made one
-    get(client, article.url)
-    article.unpublish()
-    get(client, article.url, status=404)
 
 
 def test_the_kept_masthead_marks_where_each_page_is(client):
