@@ -78,11 +78,11 @@ def cold(context: Context) -> Report:
         "Newsdesk: granian as `make run` serves it, PAGE_CACHE=false, production settings "
         "(fragment caches, sessions untouched for anonymous readers). Stock Wagtail: "
         "gunicorn, its project template's production settings.",
-        "What a miss renders in Newsdesk (docs/caching.md): the page found by its URL, the "
-        "story, its head, the related rail, the comments and their form, the masthead and "
-        "the footer come kept from the fragment cache, filled while warming up, as they are "
-        "after a purge of anything else; the rating widget and the frame around the kept "
-        "parts are rendered, with one query (the rating). Purging the article itself "
+        "What a miss renders in Newsdesk (docs/caching.md): the story, its head, the "
+        "related rail, the comments and their form, the masthead and the footer come kept "
+        "from the fragment cache, filled while warming up, as they are after a purge of "
+        "anything else; the page is read (without its body), the rating widget and the "
+        "frame around the kept parts are rendered: two queries. Purging the article itself "
         "purges its fragments too: its next miss renders them again.",
     ]
     return Report(tables=[targets, table], notes=notes)
