@@ -101,8 +101,12 @@ def index_entries(model):
 def fetched_ids(queryset) -> list[int]:
     """A `values_list(..., flat=True)` of integer ids, fetched without Django's work per row
     (thousands of rows for a search)."""
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
+    return first_column(queryset.db, *queryset.query.sql_with_params())
+
+
+def first_column(alias: str, sql: str, params) -> list:
+    """The first column of every row `sql` returns."""
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
 
@@ -393,19 +397,24 @@ def indexed_postgres_backend_class():
                     self.dated_newest(search_query, "body", count),
                     self.dated_newest(search_query, "headline", headlines),
                 )
-            matching = self.queryset.filter(pk__in=self.matching_ids(search_query, headline_only))
+            matching_ids = RawSQL(*self.matching_sql(search_query, headline_only))  # noqa: S611
+            matching = self.queryset.filter(pk__in=matching_ids)
             ids = Newest(None, newest_ids(matching, ordering))
             in_headline = self.in_headline(search_query, headlines, headline_only)
             return ids.first(count), ids.first(headlines, among=in_headline)
 
-        def matching_ids(self, search_query, headline_only=False):
-            """A subquery of the ids of every article matching, from the GIN indexes: of the
-            dated index for its model (integer ids, its rows in date order: a quarter less
-            time than reading Wagtail's index entries), else of the index entries."""
+        def matching_sql(self, search_query, headline_only=False) -> tuple[str, list]:
+            """SQL for the ids of every article matching, from the GIN indexes: of the dated
+            index for its model (integer ids, its rows in date order: a quarter less time
+            than reading Wagtail's index entries), else of the index entries."""
             if self.queryset.model._meta.label != DATED_MODEL:
-                return self.entries(search_query, headline_only).values("page_id")
+                return (
+                    self.entries(search_query, headline_only)
+                    .values("page_id")
+                    .query.sql_with_params()
+                )
             column = "headline" if headline_only else "body"
-            return RawSQL(*self.dated_sql(search_query, column, select="page_id"))  # noqa: S611
+            return self.dated_sql(search_query, column, select="page_id")
 
         def dated_newest(self, search_query, column: str, count: int) -> list[int]:
             """The newest `count` articles whose `column` matches and that the search's
@@ -459,9 +468,7 @@ def indexed_postgres_backend_class():
             sql = f"{sql} ORDER BY published_at DESC, page_id DESC"
             if limit is not None:
                 sql, params = f"{sql} LIMIT %s", [*params, limit]
-            with connections[self.queryset.db].cursor() as cursor:
-                cursor.execute(sql, params)
-                return [row[0] for row in cursor.fetchall()]
+            return first_column(self.queryset.db, sql, params)
 
         def dated_sql(
             self, search_query, column: str, select="page_id, published_at"
@@ -482,14 +489,8 @@ def indexed_postgres_backend_class():
             """The ids of every article whose headline matches, or None: no need to know."""
             if headline_only or not headlines:
                 return None
-            ids = self.matching_ids(search_query, headline_only=True)
-            if isinstance(ids, RawSQL):
-                sql, params = ids.sql, ids.params
-            else:
-                sql, params = ids.query.sql_with_params()
-            with connections[self.queryset.db].cursor() as cursor:
-                cursor.execute(sql, params)
-                return {row[0] for row in cursor.fetchall()}
+            sql, params = self.matching_sql(search_query, headline_only=True)
+            return set(first_column(self.queryset.db, sql, params))
 
         def entries(self, search_query, headline_only=False):
             """The model's index entries matching, as the GIN indexes find them."""
