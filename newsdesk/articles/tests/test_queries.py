@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 BUDGET = {
     "home": 11,
     "section": 5,
-    "article": 9,
+    "article": 1,
     "tag": 4,
     "person": 9,
     "archive": 2,

@@ -3,6 +3,7 @@
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
@@ -21,21 +22,24 @@ def site_chrome(context) -> dict:
 
     Publishing, unpublishing or moving the home page, a section, the people index or a
     top-level page purges `all`, which this entry carries (newsdesk/caching/fragments.py).
+    Read on first use: a page whose masthead and footer are kept needs none of it.
     """
     request = context.get("request")
-    cached = getattr(request, "_newsdesk_chrome", None)
-    if cached is not None:
-        return cached
-    from newsdesk.caching.fragments import cached as cached_fragment
+    chrome = getattr(request, "_newsdesk_chrome", None)
+    if chrome is None:
+        chrome = SimpleLazyObject(lambda: _cached_chrome(request))
+        if request is not None:
+            request._newsdesk_chrome = chrome
+    return chrome
+
+
+def _cached_chrome(request) -> dict:
+    from newsdesk.caching.fragments import cached
 
     root = _site_root(request)
     if root is None:
-        chrome = {"sections": [], "pages": [], "people": None, "home": None}
-    else:
-        chrome = cached_fragment(f"chrome:{root.pk}", lambda: _chrome(root))
-    if request is not None:
-        request._newsdesk_chrome = chrome
-    return chrome
+        return {"sections": [], "pages": [], "people": None, "home": None}
+    return cached(f"chrome:{root.pk}", lambda: _chrome(root))
 
 
 def _chrome(root) -> dict:

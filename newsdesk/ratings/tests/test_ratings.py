@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template import engines
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsdesk.articles.models import ArticlePage
@@ -243,6 +244,19 @@ def test_article_page_shows_the_widget_and_sets_no_cookie(client, article):
     assert all(b.select_one("[aria-hidden=true]").get_text() == "★" for b in buttons)
     assert widget.select_one("[role=status]").get_text(strip=True) == ""
     assert soup_of(response).select_one("script[src$='js/ratings.js'][defer]")
+
+
+def test_widget_is_kept_but_a_reader_back_from_rating_sees_their_rating_counted(
+    client, article, url
+):
+    assert "No ratings yet" in soup_of(client.get(article.url)).select_one("#rating").text
+    with CaptureQueriesContext(connection) as queries:
+        client.get(article.url)
+    assert not [q for q in queries if "ratings_rating" in q["sql"]], "widget kept"
+
+    response = client.post(url, {"stars": "5"}, **SAME_ORIGIN)
+    back = soup_of(client.get(response["Location"].split("#")[0]))
+    assert back.select_one(".rating-summary").get_text() == "5.0 out of 5 from 1 rating"
 
 
 def test_widget_shows_average_and_count_and_ignores_bad_rated_values(article):
