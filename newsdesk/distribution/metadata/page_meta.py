@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
@@ -67,6 +68,22 @@ class PageMeta:
     @cached_property
     def json_ld(self) -> str:
         return mark_safe(sd.to_script_json(self.graph)) if self.graph else ""  # noqa: S308 - escaped
+
+    # Rendered once: an article's PageMeta is kept with these already made.
+    @cached_property
+    def tags_html(self) -> str:
+        """Description, robots, OpenGraph, Twitter and JSON-LD."""
+        return render_to_string("distribution/meta.html", {"meta": self})
+
+    @cached_property
+    def links_html(self) -> str:
+        """Canonical, prev and next."""
+        return render_to_string("distribution/meta_links.html", {"meta": self})
+
+    def rendered(self) -> PageMeta:
+        """Itself, with its HTML made (before it is kept)."""
+        self.tags_html, self.links_html  # noqa: B018 - cached_property, computed for keeping
+        return self
 
 
 def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:

@@ -21,16 +21,16 @@ def page_meta(context) -> PageMeta:
         request = context["request"]
         parts = [request.scheme, page.pk, page.live_revision_id, page.last_published_at]
         return cached_for_page(
-            context, "meta", parts, lambda: page.prefetch_story() or build(context)
+            context, "meta", parts, lambda: page.prefetch_story() or build(context).rendered()
         )
     return build(context)
 
 
-@register.inclusion_tag("distribution/meta.html")
-def meta_tags(meta: PageMeta) -> dict:
-    return {"meta": meta}
+@register.simple_tag
+def meta_tags(meta: PageMeta) -> str:
+    return meta.tags_html
 
 
-@register.inclusion_tag("distribution/meta_links.html")
-def meta_links(meta: PageMeta) -> dict:
-    return {"meta": meta}
+@register.simple_tag
+def meta_links(meta: PageMeta) -> str:
+    return meta.links_html
