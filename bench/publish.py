@@ -118,8 +118,15 @@ def publish(context: Context) -> Report:
     with ExitStack() as stack:
         embedded = stack.enter_context(servers.newsdesk("newsdesk-publish-embedded"))
         redis = servers.redis_url()
-        app = stack.enter_context(servers.newsdesk("newsdesk-publish-production", REDIS_URL=redis))
-        varnish = stack.enter_context(servers.varnish(app))
+        varnish = servers.free_port()
+        app = stack.enter_context(
+            servers.newsdesk(
+                "newsdesk-publish-production",
+                REDIS_URL=redis,
+                VARNISH_URL=f"http://127.0.0.1:{varnish}",  # its pages carry their tags
+            )
+        )
+        stack.enter_context(servers.varnish(app, port=varnish))
         production = override_settings(
             CACHES={  # as newsdesk/settings/base.py configures them when REDIS_URL is set
                 alias: {"BACKEND": "django.core.cache.backends.redis.RedisCache",

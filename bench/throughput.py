@@ -95,10 +95,15 @@ def throughput(context: Context) -> Report:
         context.log("  starting granian, gunicorn (twice), Varnish, nginx and the stock site")
         embedded = stack.enter_context(servers.newsdesk("newsdesk-embedded", server="granian"))
         embedded_gunicorn = stack.enter_context(servers.newsdesk("newsdesk-embedded-gunicorn"))
+        varnish = servers.free_port()
         app = stack.enter_context(
-            servers.newsdesk("newsdesk-production", REDIS_URL=servers.redis_url())
+            servers.newsdesk(
+                "newsdesk-production",
+                REDIS_URL=servers.redis_url(),
+                VARNISH_URL=f"http://127.0.0.1:{varnish}",  # as deployed: pages carry tags
+            )
         )
-        varnish = stack.enter_context(servers.varnish(app))
+        stack.enter_context(servers.varnish(app, port=varnish))
         saved = {path: prime(embedded, path, cached=True) for _, path in paths}
         for _, path in paths:
             prime(embedded_gunicorn, path, cached=True)

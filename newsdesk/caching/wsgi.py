@@ -416,10 +416,28 @@ def health(app, path: str = "/healthz"):
     return application
 
 
+def without_tags(app):
+    """`app` with X-Cache-Tags taken off its responses: no proxy in front purges by them
+    (settings.SEND_CACHE_TAGS), and they name what a page shows, which is no reader's business
+    and costs every response a few hundred bytes."""
+
+    def application(environ, start_response):
+        def start(status, headers, exc_info=None):
+            kept = [(name, value) for name, value in headers if name != TAGS_HEADER]
+            return start_response(status, kept, exc_info)
+
+        return app(environ, start)
+
+    return application
+
+
 def wrap(app):
-    """Django's WSGI application with the page cache (if settings.PAGE_CACHE) and /healthz."""
+    """Django's WSGI application with the page cache (if settings.PAGE_CACHE), its responses'
+    tags for a proxy in front (if settings.SEND_CACHE_TAGS) and /healthz."""
     if settings.PAGE_CACHE:
         app = PageCache(app)
+    if not settings.SEND_CACHE_TAGS:
+        app = without_tags(app)
     return health(app)
 
 

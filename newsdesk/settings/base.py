@@ -250,6 +250,9 @@ PAGE_CACHE_SKIP_PREFIXES = ["/static/", "/media/", "/documents/"]
 PAGE_CACHE_TAG_FILE = DATA_DIR / "page-cache-tags"
 # Varnish in front (deploy/varnish/default.vcl): purged by URL (PURGE) and by tag (BAN).
 VARNISH_URL = os.environ.get("VARNISH_URL", "")
+# Responses leave the application with their X-Cache-Tags only for a proxy that purges by
+# them and strips them (Varnish, or a CDN: set SEND_CACHE_TAGS=true); readers never see them.
+SEND_CACHE_TAGS = env_bool("SEND_CACHE_TAGS", bool(VARNISH_URL))
 WAGTAILFRONTENDCACHE = (
     {"varnish": {"BACKEND": "newsdesk.caching.backends.VarnishBackend", "LOCATION": VARNISH_URL}}
     if VARNISH_URL

@@ -13,7 +13,7 @@ from django.utils.http import http_date
 from newsdesk.articles.models import ArticlePage, SectionPage
 from newsdesk.caching.services import purge_tags
 from newsdesk.caching.tags import section_tag
-from newsdesk.caching.wsgi import PageCache
+from newsdesk.caching.wsgi import PageCache, wrap
 from newsdesk.demo import factories
 from newsdesk.people.models import PersonPage
 
@@ -34,6 +34,20 @@ def test_a_hit_runs_neither_django_nor_a_query(stack):
     assert second.headers["Content-Length"] == str(len(first.body))
     assert int(second.headers["Age"]) >= 0
     assert "section-" in second.headers["X-Cache-Tags"]
+
+
+@pytest.mark.parametrize("send", [False, True])
+def test_readers_get_tags_only_when_a_proxy_purges_by_them(
+    pages_cache, keep_connection, settings, send
+):
+    settings.PAGE_CACHE, settings.SEND_CACHE_TAGS = True, send
+    app = wrap(CountingApp())
+    miss, hit = call(app, "/world/"), call(app, "/world/")
+    assert (miss.cache, hit.cache) == ("MISS", "HIT")
+    for answer in (miss, hit, call(app, "/no-such-page/")):
+        assert ("X-Cache-Tags" in answer.headers) is send, answer.status
+    if send:
+        assert "section-" in hit.headers["X-Cache-Tags"]
 
 
 def test_text_is_stored_once_and_sent_gzipped_to_clients_that_take_it(stack):
