@@ -1,7 +1,9 @@
 """Feed autodiscovery: `{% feed_links %}` in the head of every page."""
 
+from functools import lru_cache
+
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from taggit.models import Tag
 from wagtail.models import Site
 
@@ -30,13 +32,19 @@ def feed_links(context) -> dict:
         feeds.append((f"{page.title} · {site_name}", "author", {"slug": page.slug}))
     if isinstance(tag, Tag):
         feeds.append((f"{tag.name} · {site_name}", "tag", {"slug": tag.slug}))
+    prefix = get_script_prefix()
     return {
         "feeds": [
-            {
-                "title": title,
-                "rss": reverse(f"feeds:{kind}-rss", kwargs=kwargs),
-                "atom": reverse(f"feeds:{kind}-atom", kwargs=kwargs),
-            }
+            {"title": title, **feed_urls(prefix, kind, tuple(kwargs.items()))}
             for title, kind, kwargs in feeds
         ]
+    }
+
+
+@lru_cache(maxsize=1024)
+def feed_urls(prefix: str, kind: str, kwargs: tuple) -> dict[str, str]:
+    """A feed's two URLs, reversed once: the same on every page of its section or author."""
+    return {
+        "rss": reverse(f"feeds:{kind}-rss", kwargs=dict(kwargs)),
+        "atom": reverse(f"feeds:{kind}-atom", kwargs=dict(kwargs)),
     }
