@@ -216,7 +216,7 @@ def cache_settings(redis_url: str) -> dict:
             # Fragments: one per month of the archive for the sitemaps, related stories per
             # article...: Django's default of 300 entries would evict them in turn.
             "default": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "BACKEND": "newsdesk.caching.memory.MemoryCache",
                 "OPTIONS": {"MAX_ENTRIES": 5000},
             },
             "pages": {

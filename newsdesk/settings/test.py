@@ -12,7 +12,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {"BACKEND": "newsdesk.caching.memory.MemoryCache"},
     "pages": {"BACKEND": "newsdesk.caching.memory.UnpickledMemoryCache", "LOCATION": "pages"},
 }
 # Off, so that tests see Django's own responses; the page cache's tests turn it on.

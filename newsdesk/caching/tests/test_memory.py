@@ -1,8 +1,9 @@
-"""The embedded page cache's backend keeps values as they are (caching/memory.py)."""
+"""The embedded default's caches (caching/memory.py): the page cache keeps values as they are;
+the other keeps as they are only values that cannot change, and copies the rest."""
 
 import pytest
 
-from newsdesk.caching.memory import UnpickledMemoryCache
+from newsdesk.caching.memory import MemoryCache, UnpickledMemoryCache
 
 
 @pytest.fixture
@@ -34,3 +35,34 @@ def test_the_size_limit_still_culls(cache):
         cache.set(f"key-{n}", n)
     assert sum(cache.get(f"key-{n}") is not None for n in range(10)) <= 3
     assert cache.get("key-9") == 9
+
+
+@pytest.fixture
+def memory():
+    store = MemoryCache("test-memory", {})
+    store.clear()
+    return store
+
+
+def test_values_that_cannot_change_are_kept_as_they_are(memory):
+    html = "<p>kept</p>" * 100
+    entry = ((3, 7), frozenset({"all", "page-4"}), html)
+    memory.set("fragment", entry)
+    assert memory.get("fragment") is entry
+
+
+def test_values_that_could_change_are_copied_both_ways(memory):
+    value = {"sections": ["World"], "nested": ("a", ["b"])}
+    memory.set("chrome", value)
+    value["sections"].append("changed after storing")
+    got = memory.get("chrome")
+    assert got == {"sections": ["World"], "nested": ("a", ["b"])} and got is not value
+    got["nested"][1].append("changed after reading")
+    assert memory.get("chrome")["nested"] == ("a", ["b"])
+
+
+def test_counters_and_locks_work_on_either_kind(memory):
+    assert memory.add("lock", 1) and not memory.add("lock", 2)
+    assert memory.incr("lock", 5) == 6 and memory.get("lock") == 6
+    memory.set("list", [1])
+    assert memory.get_many(["lock", "list", "missing"]) == {"lock": 6, "list": [1]}
