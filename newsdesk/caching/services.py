@@ -142,6 +142,37 @@ def purge_everything() -> None:
     purge_tags_on_commit({t.ALL})
 
 
+def image_tags(image) -> set[str]:
+    """What shows `image`: the articles and people that lead with it, the pages whose body
+    holds it (Wagtail's reference index), and every page if it is the publisher's logo.
+
+    Replacing an image's file deletes its renditions, and a new focal point, caption or
+    credit changes them: a copy kept since would show a missing or outdated picture."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+    from wagtail.models import ReferenceIndex
+
+    from newsdesk.articles.models import ArticlePage
+    from newsdesk.distribution.models import Distribution
+    from newsdesk.people.models import PersonPage
+
+    if Distribution.objects.filter(logo=image).exists():
+        return {t.ALL}
+    pages = {
+        *ArticlePage.objects.filter(Q(lead_image=image) | Q(social_image=image)).values_list(
+            "pk", flat=True
+        ),
+        *PersonPage.objects.filter(photo=image).values_list("pk", flat=True),
+        *(
+            int(pk)
+            for pk in ReferenceIndex.get_references_to(image)
+            .filter(base_content_type=ContentType.objects.get_for_model(Page))
+            .values_list("object_id", flat=True)
+        ),
+    }
+    return {t.page_tag(pk) for pk in pages}
+
+
 def pending_tags(using=None) -> set[str]:
     """Tags this connection's open transaction will purge when it commits (not sent yet)."""
     connection = transaction.get_connection(using)

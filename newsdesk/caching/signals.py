@@ -1,14 +1,15 @@
 """Cache purges as side effects of changes, sent on commit through `services`.
 
 Pages: publication, unpublication (deletion unpublishes first: Wagtail's own pre_delete
-handler) and moves. Site settings (the breaking-news banner, Distribution) and sites: every
+handler) and moves. Images: a change or deletion purges the pages that show them. Site settings (the breaking-news banner, Distribution) and sites: every
 page. Redirects: the 404s and redirects they may replace. Comments and correction notes
 purge through their own apps' signals (`comments/signals.py`, `corrections/signals.py`).
 """
 
 from django.apps import apps
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+from wagtail.images import get_image_model
 from wagtail.models import Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -48,6 +49,13 @@ def on_restriction_changed(sender, instance, **kwargs):
     services.purge_everything()
 
 
+def on_image_changed(sender, instance, created=False, update_fields=None, **kwargs):
+    # A new image is on no page yet; Wagtail records a file's size and hash on first use.
+    if created or (update_fields and set(update_fields) <= {"file_size", "file_hash"}):
+        return
+    services.purge_tags_on_commit(services.image_tags(instance))
+
+
 def on_redirect_changed(sender, instance, **kwargs):
     services.purge_tags_on_commit({tags.MISSING})
 
@@ -75,6 +83,9 @@ def connect() -> None:
     for model in [Site, *settings_models]:
         for signal in (post_save, post_delete):
             signal.connect(on_everything_changed, sender=model, dispatch_uid=f"{uid}.{model}")
+    # Before a deletion, while its pages still refer to it.
+    for signal in (post_save, pre_delete):
+        signal.connect(on_image_changed, sender=get_image_model(), dispatch_uid=f"{uid}.image")
     for signal in (post_save, post_delete):
         signal.connect(on_redirect_changed, sender=Redirect, dispatch_uid=f"{uid}.redirect")
         signal.connect(

@@ -19,6 +19,7 @@ from newsdesk.caching import tags as t
 from newsdesk.caching.backends import VarnishBackend
 from newsdesk.caching.tagstore import FileTagStore
 from newsdesk.core.models import BreakingNews
+from newsdesk.demo import factories
 from newsdesk.distribution.models import Distribution
 from newsdesk.pages.models import StandardPage
 from newsdesk.people.models import PeopleIndexPage, PersonPage
@@ -244,6 +245,40 @@ def test_settings_sites_and_redirects(purged):
     with purged():
         Redirect.objects.create(old_path="/old-story", redirect_link="/world/")
     assert purged.tags() == {t.MISSING}
+
+
+def test_an_image_purges_the_pages_that_show_it_and_nothing_else(purged, world, story):
+    lead = factories.make_image(title="Harbour at dawn", size=(320, 180))
+    person = PersonPage.objects.get(slug="kwame-mensah")
+    with purged():  # the set-up's own purges sent
+        story.lead_image = person.photo = lead
+        story.save_revision().publish()
+        person.save_revision().publish()
+        other = factories.make_article(
+            section=world, headline="The quay, drawn", body=[{"type": "image", "value": {}}]
+        )
+    in_body = other.body[0].value["image"]
+
+    purged.calls.clear()
+    with purged():
+        lead.caption = "The harbour at dawn, before the boats came in."
+        lead.save()
+    assert purged.tags() == {t.page_tag(story.pk), t.page_tag(person.pk)}
+    purged.calls.clear()
+    with purged():  # Wagtail recording the file's size on first use changes nothing shown
+        lead.file_size = 1234
+        lead.save(update_fields=["file_size"])
+    assert purged.calls == []
+    with purged():  # found through the body's reference (Wagtail's reference index)
+        in_body.delete()
+    assert purged.tags() == {t.page_tag(other.pk)}
+
+    logo = factories.make_image(title="Logo", size=(320, 180))
+    Distribution.objects.update(logo=logo)
+    purged.calls.clear()
+    with purged():
+        logo.save()
+    assert purged.tags() == {t.ALL}
 
 
 def test_comments_and_notes_purge_their_article(purged, story):
