@@ -1,9 +1,10 @@
 """Cache purges as side effects of changes, sent on commit through `services`.
 
 Pages: publication, unpublication (deletion unpublishes first: Wagtail's own pre_delete
-handler) and moves. Images: a change or deletion purges the pages that show them. Site settings (the breaking-news banner, Distribution) and sites: every
-page. Redirects: the 404s and redirects they may replace. Comments and correction notes
-purge through their own apps' signals (`comments/signals.py`, `corrections/signals.py`).
+handler) and moves. Images: the pages that show them. Site settings (the breaking-news
+banner, Distribution) and sites: every page. Redirects: the 404s and redirects they may
+replace. Comments and correction notes purge through their own apps' signals
+(`comments/signals.py`, `corrections/signals.py`).
 """
 
 from django.apps import apps

@@ -3,7 +3,6 @@ from django.template.defaultfilters import linebreaks_filter, urlizetrunc
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from newsdesk.caching.fragments import cached
 from newsdesk.caching.templatetags.fragments import kept_html
 from newsdesk.comments.forms import CommentForm
 from newsdesk.comments.models import CommentSettings
@@ -12,16 +11,16 @@ from newsdesk.comments.tokens import make_token
 from newsdesk.core.middleware import volatile
 
 register = template.Library()
-# Stands for the signed token in the kept form (an attribute value: no markup needed).
+# Stands for the signed token in the kept form, found with its attribute's quotes: a reader's
+# name or comment, escaped, cannot contain them.
 STAND_IN = "newsdesk-comment-token"
-FORM = "<!--comment-form-->"  # where comments/section.html leaves the form
 
 
 @register.simple_tag(takes_context=True)
 def comment_section(context, article):
-    """The article's comments and, while they are open, the form. Kept as HTML with the
-    page's tags (an approved or removed comment purges the article), the form put in on
-    every render (`article_form`)."""
+    """The article's comments and, while they are open, the empty form. Kept as HTML with the
+    page's tags (an approved or removed comment purges the article), with a stand-in for the
+    form's token, signed afresh on every render."""
     request = context.get("request")
     conf = CommentSettings.for_request(request) if request else CommentSettings()
     state = comments_state(article, conf)
@@ -30,6 +29,7 @@ def comment_section(context, article):
 
     def build() -> str:
         nodes = thread(article=article, newest_first=newest) if state != "off" else []
+        form = CommentForm(initial={"token": STAND_IN})
         section = {
             "article": article,
             "state": state,
@@ -37,26 +37,16 @@ def comment_section(context, article):
             "count": count_nodes(nodes),
             "newest": newest,
             "received": received,
+            "form": form,
         }
         return render_to_string("comments/section.html", section, request=None)
 
     html = kept_html(context, "comments", [article.pk, state, newest, received], build)
-    if state == "open":
-        html = mark_safe(html.replace(FORM, article_form(article), 1))  # noqa: S308 - as kept
-    return html
-
-
-def article_form(article) -> str:
-    """The empty comment form under an article: rendered once per article and kept (its
-    fields and widgets cost a few milliseconds a page), with a token signed now put in."""
-
-    def build() -> str:
-        form = CommentForm(initial={"token": STAND_IN})
-        return render_to_string("comments/form.html", {"form": form, "article": article})
-
-    html = cached(f"comment-form:{article.pk}", build)
+    if state != "open":
+        return html
     token = volatile(make_token(article.pk))  # URL-safe: no markup
-    return mark_safe(html.replace(STAND_IN, token, 1))  # noqa: S308 - rendered, escaped
+    kept = html.replace(f'value="{STAND_IN}"', f'value="{token}"', 1)
+    return mark_safe(kept)  # noqa: S308 - as kept
 
 
 def count_nodes(nodes) -> int:

@@ -118,6 +118,17 @@ def test_the_comments_are_kept_and_an_approved_comment_shows_at_once(
     assert "Fresh words, approved." in client.get(article.url).content.decode()
 
 
+def test_the_kept_forms_token_is_signed_afresh_and_no_comment_takes_it(client):
+    article = ArticlePage.objects.published().filter(comments_mode="open").first()
+    stand_in = 'value="newsdesk-comment-token"'
+    comment = comment_create(article=article, author=author(), body=f"Look: {stand_in}")
+    moderate(comments=[comment], status="approved")
+    soup = BeautifulSoup(client.get(article.url).content, "html.parser")
+    assert stand_in in soup.select_one(f"#comment-{comment.pk}").get_text()
+    token = soup.select_one("#comment-form input[name=token]")["value"]
+    assert tokens.check_token(token, article.pk, now=time.time() + 10) is None  # signed
+
+
 def test_comment_count_on_story_cards(client, article):
     comment = comment_create(article=article, author=author(), body="Counted.")
     moderate(comments=[comment], status="approved")

@@ -43,7 +43,8 @@ def feed_links(context) -> dict:
 
 @lru_cache(maxsize=1024)
 def feed_urls(prefix: str, kind: str, kwargs: tuple) -> dict[str, str]:
-    """A feed's two URLs, reversed once: the same on every page of its section or author."""
+    """A feed's two URLs, reversed once: the same on every page of its section or author.
+    `prefix`, the script prefix reverse() puts in front, is part of the key."""
     return {
         "rss": reverse(f"feeds:{kind}-rss", kwargs=dict(kwargs)),
         "atom": reverse(f"feeds:{kind}-atom", kwargs=dict(kwargs)),
