@@ -71,12 +71,14 @@ def test_database_url_selects_postgres_and_its_app():
     assert result.stdout.split() == ["django.db.backends.postgresql", "True"], result.stderr
 
 
-def test_embedded_sqlite_uses_wal_immediate_and_a_busy_timeout():
+def test_embedded_sqlite_uses_wal_immediate_a_busy_timeout_and_kept_connections():
     result = run_python(
-        "from newsdesk.settings import base; print(base.DATABASES['default']['OPTIONS'])",
+        "from newsdesk.settings import base; db = base.DATABASES['default']; "
+        "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS']); print(db['OPTIONS'])",
         DATA_DIR=str(settings.MEDIA_ROOT),
     )
-    options = result.stdout
+    kept, options = result.stdout.splitlines()
+    assert kept == "60 False", "a connection lasts a minute of requests, not one"
     assert "'transaction_mode': 'IMMEDIATE'" in options
     assert "'timeout': 20" in options
     assert "journal_mode=WAL" in options
