@@ -144,3 +144,18 @@ def test_the_story_is_rendered_once_then_changes_with_its_page_and_its_author(cl
     article.title = "The desk's corrected headline"
     article.save_revision().publish()
     assert soup(client, article.url).select_one("h1").get_text() == article.title
+
+
+def test_the_article_head_is_kept_as_strings_read_back_without_a_copy(client):
+    """An article's <head> metadata is kept as its HTML (page_meta.Head), which the in-process
+    cache hands back as it is instead of unpickling a PageMeta on every miss."""
+    article = ArticlePage.objects.published().first()
+    page = soup(client, article.url)
+    parts = ["http", article.pk, article.live_revision_id, article.last_published_at]
+    key = "newsdesk:fragment:" + fragment_key("meta", "testserver", parts)
+    _, _, head = cache.get(key)
+    assert cache.get(key)[2] is head, "kept as it is, not copied"
+    assert head.title == page.title.get_text()
+    canonical = page.select_one("link[rel=canonical]")["href"]
+    assert f'<link rel="canonical" href="{canonical}">' in head.links_html
+    assert 'property="og:title"' in head.tags_html

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -69,7 +70,6 @@ class PageMeta:
     def json_ld(self) -> str:
         return mark_safe(sd.to_script_json(self.graph)) if self.graph else ""  # noqa: S308 - escaped
 
-    # Rendered once: an article's PageMeta is kept with these already made.
     @cached_property
     def tags_html(self) -> str:
         """Description, robots, OpenGraph, Twitter and JSON-LD."""
@@ -80,10 +80,18 @@ class PageMeta:
         """Canonical, prev and next."""
         return render_to_string("distribution/meta_links.html", {"meta": self})
 
-    def rendered(self) -> PageMeta:
-        """Itself, with its HTML made (before it is kept)."""
-        self.tags_html, self.links_html  # noqa: B018 - cached_property, computed for keeping
-        return self
+    def head(self) -> Head:
+        """What base.html shows of it, made once: how an article's is kept."""
+        return Head(self.title, self.tags_html, self.links_html)
+
+
+class Head(NamedTuple):
+    """A PageMeta's <title>, tags and links as HTML. Strings only: the in-process cache
+    keeps it as it is, where it would pickle a PageMeta (memory.py)."""
+
+    title: str
+    tags_html: str
+    links_html: str
 
 
 def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
