@@ -23,7 +23,7 @@ from .harness import Context, Report, Table, benchmark, ms
 from .pages import article_text, pages
 
 REQUESTS = 50
-ROUNDS = 4  # alternating the systems: a change in the machine's load falls on both
+ROUNDS = 8  # alternating the systems: a change in the machine's load falls on both
 WARM_UP = 5
 TARGET = 0.5  # Newsdesk's time over the stock site's, at most
 
