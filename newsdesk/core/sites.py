@@ -41,13 +41,13 @@ def site_entry(hostname: str, port: int) -> dict | None:
     return cached(f"site:{hostname}:{port}", build)
 
 
-def site_distribution(site: Site, hostname: str, port: int):
+def site_distribution(site: Site):
     """The site's Distribution setting with its logo and policy pages, kept apart from the
     site: a page whose head is kept (an article's) never reads it, and it is most of the
     entry's size, unpickled on every read."""
     from newsdesk.distribution.metadata.publisher import distribution_for
 
-    return cached(f"distribution:{hostname}:{port}", lambda: distribution_for(None, site))
+    return cached(f"distribution:{site.pk}", lambda: distribution_for(None, site))
 
 
 class CachedSiteMiddleware:
@@ -60,14 +60,11 @@ class CachedSiteMiddleware:
         if request.method in ("GET", "HEAD") and not request.path.startswith(PRIVATE_PREFIXES):
             # get_host(), not Wagtail's unchecked raw host: a Host that ALLOWED_HOSTS refuses
             # is answered 400 here, before it can put a site entry in the cache.
-            hostname, port = split_domain_port(request.get_host())[0], request.get_port()
-            entry = site_entry(hostname, port)
+            entry = site_entry(split_domain_port(request.get_host())[0], request.get_port())
             if entry is not None:
                 site = request._wagtail_site = entry["site"]
                 for name, setting in entry["settings"].items():
                     setting._request = request  # what for_request sets, for page URLs
                     setattr(request, name, setting)
-                request._newsdesk_distribution = SimpleLazyObject(
-                    lambda: site_distribution(site, hostname, port)
-                )
+                request._newsdesk_distribution = SimpleLazyObject(lambda: site_distribution(site))
         return self.get_response(request)

@@ -1,6 +1,7 @@
-"""The head of every page: `{% page_meta as head_meta %}`, then `{% meta_tags head_meta %}`
-(description, robots, OpenGraph, Twitter, JSON-LD) and `{% meta_links head_meta %}`
-(canonical, prev, next). See newsdesk/distribution/metadata/page_meta.py."""
+"""The head of every page: `{% page_meta as head_meta %}`, then `{{ head_meta.tags_html }}`
+(description, robots, OpenGraph, Twitter, JSON-LD) and `{{ head_meta.links_html }}`
+(canonical, prev, next), HTML made by distribution/'s templates. See
+newsdesk/distribution/metadata/page_meta.py."""
 
 from django import template
 
@@ -24,13 +25,3 @@ def page_meta(context) -> PageMeta | Head:
             context, "meta", parts, lambda: page.prefetch_story() or build(context).head()
         )
     return build(context)
-
-
-@register.simple_tag
-def meta_tags(meta: PageMeta | Head) -> str:
-    return meta.tags_html
-
-
-@register.simple_tag
-def meta_links(meta: PageMeta | Head) -> str:
-    return meta.links_html
