@@ -31,11 +31,12 @@ NGINX = "nginx static file"
 STOCK = "stock Wagtail 8 (no cache)"
 FLOOR = "granian floor: /healthz"
 FLOOR_GUNICORN = "gunicorn floor: /healthz"
-TARGETS = [  # (what, faster, slower, at least)
+TARGETS = [  # (what, faster, slower, at least; None: shown, not a target)
     ("embedded / stock Wagtail", EMBEDDED, STOCK, 30.0),
     ("embedded / nginx", EMBEDDED, NGINX, 0.25),
-    ("embedded in gunicorn / nginx", EMBEDDED_GUNICORN, NGINX, 0.25),
     ("Varnish / nginx", VARNISH, NGINX, 0.9),
+    # `serve_site --server gunicorn`, not the default: the figure that chose granian.
+    ("embedded in gunicorn / nginx", EMBEDDED_GUNICORN, NGINX, None),
 ]
 WARM_UP = 1  # second of load before each measured run: every worker's cache fills
 
@@ -206,6 +207,9 @@ def report(paths, rounds, notes, *, words: int, saved: dict[str, bytes]) -> Repo
             if a is None or b is None:
                 continue
             value = a.requests_per_second / b.requests_per_second
+            if target is None:
+                ratios.add(label, kind, f"{value:,.2f}x", "(not the default)", "-")
+                continue
             verdict = "met" if value >= target else f"missed by {(1 - value / target):.0%}"
             ratios.add(label, kind, f"{value:,.2f}x", f">= {target:g}x", verdict)
     sizes = ", ".join(
