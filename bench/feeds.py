@@ -1,7 +1,6 @@
 """Feeds on the corpus: render time and query count of the site, section and author feeds.
 
 The feeds live in ``newsdesk/distribution/feeds/`` (URL names ``feeds:site-rss`` and so on).
-Until they are wired into the URLs this benchmark reports that and measures nothing.
 """
 
 from __future__ import annotations
@@ -15,22 +14,13 @@ REPEAT = 5
 
 @benchmark("feeds", "RSS and Atom feeds on the generated corpus: time and queries")
 def feeds(context: Context) -> Report:
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     from newsdesk.people.models import PersonPage
 
-    try:
-        site_rss = reverse("feeds:site-rss")
-    except NoReverseMatch:
-        return Report(
-            notes=[
-                "HOOK: no feeds are wired yet (URL name feeds:site-rss, /feeds/rss/): "
-                "nothing measured. Run `make bench BENCH=feeds` once they are."
-            ]
-        )
     author = PersonPage.objects.filter(kind="author").order_by("title").first()
     paths = [
-        ("site RSS", site_rss),
+        ("site RSS", reverse("feeds:site-rss")),
         ("site Atom", reverse("feeds:site-atom")),
         ("section RSS (World)", reverse("feeds:section-rss", kwargs={"slug": "world"})),
         (f"author RSS ({author.title})", reverse("feeds:author-rss", kwargs={"slug": author.slug})),
