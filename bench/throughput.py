@@ -52,10 +52,6 @@ def prime(port: int, path: str, *, cached: bool) -> bytes:
     raise RuntimeError(f"GET {path} on port {port} is never a cache hit: {headers}")
 
 
-def hits(port: int, path: str, count: int = 10) -> int:
-    return sum(servers.get(port, path)[1].get("x-cache") == "HIT" for _ in range(count))
-
-
 def in_process(path: str, seconds: float = 2.0) -> tuple[float, str]:
     """Hits per second of the page cache called directly, no HTTP: (rate, X-Cache)."""
     import io
@@ -142,11 +138,6 @@ def throughput(context: Context) -> Report:
         for kind, path in paths:
             rate, label = in_process(path)
             results_in_process[kind] = (rate, label)
-        for system, port in ((EMBEDDED, embedded), (EMBEDDED_GUNICORN, embedded_gunicorn),
-                             (VARNISH, varnish)):  # fmt: skip
-            counted = hits(port, paths[2][1])
-            if counted < 10:
-                notes.append(f"{system}: only {counted} of 10 article GETs after the run hit.")
     found = report(paths, results, notes, words=words, saved=saved)
     direct = Table(
         ["page", "hits/s on one core", "per hit", "X-Cache"],
