@@ -18,5 +18,6 @@ bytes and a stock Wagtail site from PyPI built once in ``var/bench/stock-wagtail
 ``load.py``).
 They need wrk, varnishd, nginx (``apt-get install wrk varnish nginx-light``), Redis, Node and
 Chromium, and say which is missing. ``BENCH_DURATION=2`` shortens each wrk run (default 10 s)
-and ``BENCH_ROUNDS=1`` measures once instead of three times.
+and ``BENCH_ROUNDS=1`` measures once instead of five times: one disturbed
+round out of three moved a median by a tenth on this machine.
 """

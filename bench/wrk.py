@@ -1,6 +1,6 @@
 """wrk, run and read: requests per second, p50 and p99 latency, errors.
 
-`BENCH_DURATION` (seconds, default 10) shortens every run and `BENCH_ROUNDS` (default 3) sets
+`BENCH_DURATION` (seconds, default 10) shortens every run and `BENCH_ROUNDS` (default 5) sets
 how often each is repeated, for a quick look:
 `make bench BENCH=throughput BENCH_DURATION=2 BENCH_ROUNDS=1`. The issue's figures use
 `wrk -t2 -c32 -d10s`.
@@ -32,8 +32,8 @@ def duration() -> int:
 
 
 def rounds() -> int:
-    """How many times the throughput benchmark measures everything (BENCH_ROUNDS, default 3)."""
-    value = os.environ.get("BENCH_ROUNDS", "3")
+    """How many times the throughput benchmark measures everything (BENCH_ROUNDS, default 5)."""
+    value = os.environ.get("BENCH_ROUNDS", "5")
     if not value.isdigit() or int(value) < 1:
         raise SystemExit(f"BENCH_ROUNDS must be a whole number, 1 or more, not {value!r}.")
     return int(value)
