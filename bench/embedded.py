@@ -12,7 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 
-from .harness import MEDIA, ROOT
+from .harness import MEDIA, ROOT, migrate_with_demo
 
 DATABASE = ROOT / "var" / "bench" / "embedded.sqlite3"
 URL = f"sqlite:///{DATABASE}"
@@ -33,15 +33,9 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    from newsdesk.demo.loader import is_loaded, load_demo
-
     from .pages import bench_article
 
-    call_command("migrate", verbosity=0, interactive=False)
-    if not is_loaded():
-        load_demo()
+    migrate_with_demo()
     bench_article()
 
 

@@ -219,17 +219,22 @@ def setup_django(log: Callable[[str], None] = print) -> str:
     import django
 
     django.setup()
+    migrate_with_demo(log)
+    return url
+
+
+def migrate_with_demo(log: Callable[[str], None] = print) -> None:
+    """Migrate Django's database and load the demo into it once."""
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0, interactive=False)
     from newsdesk.demo.loader import is_loaded, load_demo
 
+    call_command("migrate", verbosity=0, interactive=False)
     if not is_loaded():
         started = time.perf_counter()
         log("Loading the demo magazine into the bench database (once)...")
         load_demo()
         log(f"  done in {time.perf_counter() - started:.0f} s")
-    return url
 
 
 # Describing the run ----------------------------------------------------------------------------

@@ -29,8 +29,10 @@ from .harness import ROOT, Context, Report, Table, benchmark
 SCALES = (10_000, 100_000, 1_000_000)
 DATABASES = {10_000: "newsdesk_bench_10k", 100_000: "newsdesk_bench"}
 DATABASE = "newsdesk_bench_scale"  # any other scale
-REPEAT = 7  # renders timed per page at least, and for SAMPLE_SECONDS: a page of a few
-SAMPLE_SECONDS = 1.0  # milliseconds gets a median of hundreds, not of 7 noisy ones
+# Renders timed per page: REPEAT at least, and for SAMPLE_SECONDS, so that a page of a few
+# milliseconds gets a median of hundreds, not of 7 noisy ones.
+REPEAT = 7
+SAMPLE_SECONDS = 1.0
 PAGES = ("home", "section", "section, deep page", "article", "tag", "author", "archive month",
          "feed", "sitemap index")  # fmt: skip
 
